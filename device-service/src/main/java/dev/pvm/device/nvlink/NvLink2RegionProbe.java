@@ -1,0 +1,127 @@
+package dev.pvm.device.nvlink;
+
+import dev.pvm.device.DeviceServiceException;
+import dev.pvm.device.VfioUnavailableException;
+import dev.pvm.device.host.DeviceClassifier;
+import dev.pvm.device.host.DeviceKind;
+import dev.pvm.device.host.HostDevice;
+import dev.pvm.device.host.HostInventory;
+import dev.pvm.device.host.NvLink2Details;
+import dev.pvm.device.vfio.RegionCapability;
+import dev.pvm.device.vfio.RegionInfo;
+import dev.pvm.device.vfio.Vfio;
+import dev.pvm.device.vfio.VfioContainer;
+import dev.pvm.device.vfio.VfioDevice;
+import dev.pvm.device.vfio.VfioGroup;
+import dev.pvm.device.vfio.VfioKernel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the NVLink2 regions of every GPU and NPU bridge bound to vfio-pci through VFIO, as QEMU's
+ * vfio_pci_nvidia_v100_ram_init and vfio_pci_nvlink2_init do (spec 7.3, 7.4): the GPU RAM region
+ * (0x800010de/1) with its SSATGT capability, the ATSD region (0x80001014/1) with SSATGT and LNKSPD. The answers
+ * replace the device-tree-derived sizes and add where an engine maps each region.
+ */
+public final class NvLink2RegionProbe {
+  private static final Logger log = LoggerFactory.getLogger(NvLink2RegionProbe.class);
+
+  private final VfioKernel kernel;
+
+  public NvLink2RegionProbe(VfioKernel kernel) {
+    this.kernel = kernel;
+  }
+
+  /** What VFIO reports for one device's NVLink2 region. */
+  public record NvLink2Region(RegionInfo region, long tgt, Optional<Integer> linkSpeed, VfioKernel.RegionBacking backing) {}
+
+  public HostInventory probe(HostInventory inventory) {
+    Map<Integer, List<HostDevice>> byGroup = new LinkedHashMap<>();
+    for (HostDevice d : inventory.devices()) {
+      if (candidate(d)) {
+        byGroup.computeIfAbsent(d.iommuGroup(), g -> new ArrayList<>()).add(d);
+      }
+    }
+    if (byGroup.isEmpty()) {
+      return inventory;
+    }
+    List<HostDevice> result = new ArrayList<>(inventory.devices());
+    for (Map.Entry<Integer, List<HostDevice>> group : byGroup.entrySet()) {
+      try {
+        for (Map.Entry<HostDevice, NvLink2Region> found : probeGroup(group.getKey(), group.getValue()).entrySet()) {
+          HostDevice before = found.getKey();
+          result.set(result.indexOf(before), merge(before, found.getValue()));
+        }
+      } catch (VfioUnavailableException e) {
+        log.warn("NVLink2 regions of IOMMU group {} not read through VFIO: {}", group.getKey(), e.getMessage());
+      } catch (DeviceServiceException e) {
+        log.warn("NVLink2 regions of IOMMU group {} could not be read: {}", group.getKey(), e.getMessage());
+      }
+    }
+    return HostInventory.of(inventory.source(), result);
+  }
+
+  private static boolean candidate(HostDevice d) {
+    boolean nvlinkVendor = d.kind() == DeviceKind.NVLINK2_BRIDGE || d.kind() == DeviceKind.NVLINK2_GPU
+        || d.kind() == DeviceKind.GPU;
+    return nvlinkVendor && d.driver().equals("vfio-pci") && d.iommuGroup() >= 0;
+  }
+
+  /** Opens container, group and each device; reads the regions; closes everything again. */
+  public Map<HostDevice, NvLink2Region> probeGroup(int groupNumber, List<HostDevice> devices) {
+    Map<HostDevice, NvLink2Region> found = new LinkedHashMap<>();
+    try (VfioContainer container = VfioContainer.open(kernel);
+        VfioGroup group = VfioGroup.open(kernel, groupNumber)) {
+      group.attach(container);
+      container.setIommu();
+      for (HostDevice d : devices) {
+        try (VfioDevice device = group.device(d.address().toString())) {
+          read(device, d.vendorId() == DeviceClassifier.VENDOR_NVIDIA).ifPresent(r -> found.put(d, r));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The GPU RAM or ATSD region of an open device, when the kernel registered one with the required caps. */
+  public static Optional<NvLink2Region> read(VfioDevice device, boolean gpu) {
+    Optional<RegionInfo> region = gpu
+        ? device.findRegion(Vfio.REGION_TYPE_NVIDIA_NVLINK2, Vfio.REGION_SUBTYPE_NVIDIA_NVLINK2_RAM)
+        : device.findRegion(Vfio.REGION_TYPE_IBM_NVLINK2, Vfio.REGION_SUBTYPE_IBM_NVLINK2_ATSD);
+    if (region.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<RegionCapability.Ssatgt> tgt = region.get().capability(RegionCapability.Ssatgt.class);
+    Optional<RegionCapability.Lnkspd> speed = region.get().capability(RegionCapability.Lnkspd.class);
+    // QEMU treats a region without SSATGT (both) or LNKSPD (bridges) as "not NVLink2" (-ENODEV).
+    if (tgt.isEmpty() || (!gpu && speed.isEmpty())) {
+      return Optional.empty();
+    }
+    VfioKernel.RegionBacking backing = region.get().size() > 0
+        ? device.backing(region.get())
+        : new VfioKernel.RegionBacking("", 0);
+    return Optional.of(new NvLink2Region(
+        region.get(), tgt.get().tgt(), speed.map(RegionCapability.Lnkspd::linkSpeed), backing));
+  }
+
+  private static HostDevice merge(HostDevice d, NvLink2Region r) {
+    boolean gpu = d.vendorId() == DeviceClassifier.VENDOR_NVIDIA;
+    NvLink2Details fromTree = d.nvlink2().orElse(new NvLink2Details(r.tgt(), 0, 0, 0, 0, "", 0));
+    if (fromTree.tgt() != r.tgt()) {
+      log.warn("{}: VFIO reports tgt 0x{} but the host device tree 0x{}; using VFIO's", d.address(),
+          Long.toHexString(r.tgt()), Long.toHexString(fromTree.tgt()));
+    }
+    NvLink2Details merged = new NvLink2Details(r.tgt(), fromTree.gpuRamSize(), fromTree.atsdSize(),
+        r.linkSpeed().orElse(fromTree.linkSpeed()), fromTree.linkIndex(), "", 0)
+        .withRegion(r.region().size(), gpu, r.backing().path(), r.backing().offset());
+    HostDevice withDetails = d.withNvLink2(merged);
+    DeviceKind kind = DeviceClassifier.classify(d.vendorId(), d.deviceId(), d.classCode(), d.headerType(), true);
+    return new HostDevice(withDetails.address(), d.vendorId(), d.deviceId(), d.classCode(), d.revision(),
+        d.headerType(), d.multifunction(), d.numaNode(), d.driver(), d.iommuGroup(), kind, withDetails.nvlink2());
+  }
+}
