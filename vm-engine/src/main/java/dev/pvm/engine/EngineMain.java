@@ -1,0 +1,34 @@
+package dev.pvm.engine;
+
+import dev.pvm.engine.cli.RunBuiltinCommand;
+import dev.pvm.engine.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The vm-engine process: {@code serve} (the VmEngine gRPC API for one VM) or {@code run-builtin} (a built-in
+ * guest on the terminal). Log lines go to stderr, one line each.
+ */
+@Command(name = "pvm-engine", mixinStandardHelpOptions = true, version = "pvm-engine 0.1.0",
+        description = "One POWER (pseries) VM per process.",
+        subcommands = {ServeCommand.class, RunBuiltinCommand.class})
+public final class EngineMain implements Runnable {
+
+    /** One log line per record: time, level, logger, message (java.util.logging's SimpleFormatter). */
+    static final String LOG_FORMAT = "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
+        }
+        System.exit(new CommandLine(new EngineMain()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve or run-builtin");
+    }
+}

@@ -1,0 +1,141 @@
+package dev.pvm.engine.cpu.interp;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Hypervisor;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.isa.Field;
+import java.util.function.IntBinaryOperator;
+
+/**
+ * Branch facility (Power ISA v3.0B Book I chapter 2): branches, system call and condition register logical
+ * instructions.
+ */
+final class BranchOps {
+
+    private static final GuestInterrupt BCCTR_DECREMENT = new GuestInterrupt.Program(
+            GuestInterrupt.ProgramReason.ILLEGAL_INSTRUCTION, "bcctr with BO[2]=0 is an invalid form");
+
+    private BranchOps() {
+    }
+
+    static void bind(SemanticsBinder b) {
+        b.bind("B", row -> {
+            Field li = row.field("li");
+            Field aa = row.field("aa");
+            Field lk = row.field("lk");
+            return (s, i) -> {
+                long target = aa.raw(i) != 0 ? li.extract(i) : s.cia + li.extract(i);
+                if (lk.raw(i) != 0) {
+                    s.lr = s.nia;
+                }
+                s.nia = target & s.eaMask;
+            };
+        });
+        b.bind("BC", row -> {
+            Field bo = row.field("bo");
+            Field bi = row.field("bi");
+            Field bd = row.field("bd");
+            Field aa = row.field("aa");
+            Field lk = row.field("lk");
+            return (s, i) -> {
+                long next = s.nia;
+                boolean taken = conditionHolds(s, bo.raw(i), bi.raw(i), true);
+                if (lk.raw(i) != 0) {
+                    s.lr = next;
+                }
+                if (taken) {
+                    long target = aa.raw(i) != 0 ? bd.extract(i) : s.cia + bd.extract(i);
+                    s.nia = target & s.eaMask;
+                }
+            };
+        });
+        b.bind("BCLR", row -> {
+            Field bo = row.field("bo");
+            Field bi = row.field("bi");
+            Field lk = row.field("lk");
+            return (s, i) -> {
+                long target = s.lr & ~3L;
+                long next = s.nia;
+                boolean taken = conditionHolds(s, bo.raw(i), bi.raw(i), true);
+                if (lk.raw(i) != 0) {
+                    s.lr = next;
+                }
+                if (taken) {
+                    s.nia = target & s.eaMask;
+                }
+            };
+        });
+        b.bind("BCCTR", row -> {
+            Field bo = row.field("bo");
+            Field bi = row.field("bi");
+            Field lk = row.field("lk");
+            return (s, i) -> {
+                int boValue = bo.raw(i);
+                if ((boValue & 4) == 0) {
+                    s.raise(BCCTR_DECREMENT);
+                    return;
+                }
+                long target = s.ctr & ~3L;
+                long next = s.nia;
+                boolean taken = conditionHolds(s, boValue, bi.raw(i), false);
+                if (lk.raw(i) != 0) {
+                    s.lr = next;
+                }
+                if (taken) {
+                    s.nia = target & s.eaMask;
+                }
+            };
+        });
+        Hypervisor hypervisor = b.hypervisor();
+        b.bind("SC", row -> {
+            Field lev = row.field("lev");
+            return (s, i) -> {
+                int level = lev.raw(i);
+                // Book III 4.3.1 / PAPR: sc 1 from supervisor state is a hypercall; the hypervisor returns to NIA.
+                if (level == 1 && !s.problemState()) {
+                    hypervisor.hypercall(s);
+                } else {
+                    s.raise(new GuestInterrupt.SystemCall(level));
+                }
+            };
+        });
+        crLogical(b, "CRAND", (x, y) -> x & y);
+        crLogical(b, "CRNAND", (x, y) -> ~(x & y) & 1);
+        crLogical(b, "CROR", (x, y) -> x | y);
+        crLogical(b, "CRXOR", (x, y) -> x ^ y);
+        crLogical(b, "CRNOR", (x, y) -> ~(x | y) & 1);
+        crLogical(b, "CREQV", (x, y) -> ~(x ^ y) & 1);
+        crLogical(b, "CRANDC", (x, y) -> x & ~y & 1);
+        crLogical(b, "CRORC", (x, y) -> (x | ~y) & 1);
+        b.bind("MCRF", row -> {
+            Field bf = row.field("bf");
+            Field bfa = row.field("bfa");
+            return (s, i) -> s.setCrField(bf.raw(i), s.crField(bfa.raw(i)));
+        });
+    }
+
+    /**
+     * The BO/BI test of the conditional branches (Book I 2.4, figure "BO field encodings"): BO[2]=0 decrements
+     * CTR and BO[3] says whether to branch on CTR=0 (only the low word counts in 32-bit mode); BO[0]=0 tests
+     * CR bit BI against BO[1].
+     */
+    static boolean conditionHolds(CpuState s, int bo, int bi, boolean mayDecrement) {
+        boolean ctrOk = true;
+        if (mayDecrement && (bo & 4) == 0) {
+            s.ctr = s.ctr - 1;
+            long counter = s.sixtyFourBit() ? s.ctr : s.ctr & 0xFFFF_FFFFL;
+            ctrOk = (counter != 0) != ((bo & 2) != 0);
+        }
+        boolean condOk = (bo & 16) != 0 || s.crBit(bi) == ((bo >>> 3) & 1);
+        return ctrOk && condOk;
+    }
+
+    private static void crLogical(SemanticsBinder b, String name, IntBinaryOperator op) {
+        b.bind(name, row -> {
+            Field bt = row.field("bt");
+            Field ba = row.field("ba");
+            Field bb = row.field("bb");
+            return (s, i) -> s.setCrBit(bt.raw(i), op.applyAsInt(s.crBit(ba.raw(i)), s.crBit(bb.raw(i))));
+        });
+    }
+}

@@ -1,0 +1,110 @@
+package dev.pvm.engine.cpu.interp;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.isa.Field;
+
+/**
+ * Fixed-point compare, trap and select (Power ISA v3.0B Book I 3.3.10-3.3.12). L=0 compares the low words as
+ * 32-bit numbers (sign- or zero-extended), L=1 the whole registers.
+ */
+final class FixedPointCompareOps {
+
+    private static final GuestInterrupt TRAP = new GuestInterrupt.Program(GuestInterrupt.ProgramReason.TRAP, "");
+
+    private FixedPointCompareOps() {
+    }
+
+    static void bind(SemanticsBinder b) {
+        b.bind("CMPI", row -> {
+            Field bf = row.field("bf");
+            Field l = row.field("l");
+            Field ra = row.field("ra");
+            Field si = row.field("si");
+            return (s, i) -> {
+                long a = s.gpr[ra.raw(i)];
+                s.compareSigned(bf.raw(i), l.raw(i) != 0 ? a : (int) a, si.extract(i));
+            };
+        });
+        b.bind("CMPLI", row -> {
+            Field bf = row.field("bf");
+            Field l = row.field("l");
+            Field ra = row.field("ra");
+            Field ui = row.field("ui");
+            return (s, i) -> {
+                long a = s.gpr[ra.raw(i)];
+                s.compareUnsigned(bf.raw(i), l.raw(i) != 0 ? a : a & 0xFFFF_FFFFL, ui.extract(i));
+            };
+        });
+        b.bind("CMP", row -> {
+            Field bf = row.field("bf");
+            Field l = row.field("l");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            return (s, i) -> {
+                long a = s.gpr[ra.raw(i)];
+                long c = s.gpr[rb.raw(i)];
+                boolean wide = l.raw(i) != 0;
+                s.compareSigned(bf.raw(i), wide ? a : (int) a, wide ? c : (int) c);
+            };
+        });
+        b.bind("CMPL", row -> {
+            Field bf = row.field("bf");
+            Field l = row.field("l");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            return (s, i) -> {
+                long a = s.gpr[ra.raw(i)];
+                long c = s.gpr[rb.raw(i)];
+                boolean wide = l.raw(i) != 0;
+                s.compareUnsigned(bf.raw(i), wide ? a : a & 0xFFFF_FFFFL, wide ? c : c & 0xFFFF_FFFFL);
+            };
+        });
+        b.bind("TWI", row -> {
+            Field to = row.field("to");
+            Field ra = row.field("ra");
+            Field si = row.field("si");
+            return (s, i) -> trap(s, to.raw(i), (int) s.gpr[ra.raw(i)], si.extract(i));
+        });
+        b.bind("TDI", row -> {
+            Field to = row.field("to");
+            Field ra = row.field("ra");
+            Field si = row.field("si");
+            return (s, i) -> trap(s, to.raw(i), s.gpr[ra.raw(i)], si.extract(i));
+        });
+        b.bind("TW", row -> {
+            Field to = row.field("to");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            return (s, i) -> trap(s, to.raw(i), (int) s.gpr[ra.raw(i)], (int) s.gpr[rb.raw(i)]);
+        });
+        b.bind("TD", row -> {
+            Field to = row.field("to");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            return (s, i) -> trap(s, to.raw(i), s.gpr[ra.raw(i)], s.gpr[rb.raw(i)]);
+        });
+        b.bind("ISEL", row -> {
+            Field rt = row.field("rt");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            Field bc = row.field("bc");
+            return (s, i) -> {
+                int a = ra.raw(i);
+                s.gpr[rt.raw(i)] = s.crBit(bc.raw(i)) != 0 ? (a == 0 ? 0 : s.gpr[a]) : s.gpr[rb.raw(i)];
+            };
+        });
+    }
+
+    /** Traps when any condition TO selects holds: <, >, =, <u, >u (Book I 3.3.11). */
+    static void trap(CpuState s, int to, long a, long b) {
+        boolean hit = ((to & 16) != 0 && a < b)
+                || ((to & 8) != 0 && a > b)
+                || ((to & 4) != 0 && a == b)
+                || ((to & 2) != 0 && Long.compareUnsigned(a, b) < 0)
+                || ((to & 1) != 0 && Long.compareUnsigned(a, b) > 0);
+        if (hit) {
+            s.raise(TRAP);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.pvm.engine.cpu.interp;
+
+import dev.pvm.engine.cpu.isa.Field;
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * Fixed-point logical instructions (Power ISA v3.0B Book I 3.3.13): and/or/xor families with immediates,
+ * sign extension, count leading/trailing zeros, population count and compare bytes.
+ */
+final class FixedPointLogicalOps {
+
+    private FixedPointLogicalOps() {
+    }
+
+    static void bind(SemanticsBinder b) {
+        immediate(b, "ANDI.", (x, ui) -> x & ui, true);
+        immediate(b, "ANDIS.", (x, ui) -> x & (ui << 16), true);
+        immediate(b, "ORI", (x, ui) -> x | ui, false);
+        immediate(b, "ORIS", (x, ui) -> x | (ui << 16), false);
+        immediate(b, "XORI", (x, ui) -> x ^ ui, false);
+        immediate(b, "XORIS", (x, ui) -> x ^ (ui << 16), false);
+
+        binary(b, "AND", (x, y) -> x & y);
+        binary(b, "ANDC", (x, y) -> x & ~y);
+        binary(b, "OR", (x, y) -> x | y);
+        binary(b, "ORC", (x, y) -> x | ~y);
+        binary(b, "XOR", (x, y) -> x ^ y);
+        binary(b, "NAND", (x, y) -> ~(x & y));
+        binary(b, "NOR", (x, y) -> ~(x | y));
+        binary(b, "EQV", (x, y) -> ~(x ^ y));
+        binary(b, "CMPB", FixedPointLogicalOps::compareBytes);
+
+        unary(b, "EXTSB", x -> (byte) x);
+        unary(b, "EXTSH", x -> (short) x);
+        unary(b, "EXTSW", x -> (int) x);
+        unary(b, "CNTLZW", x -> Integer.numberOfLeadingZeros((int) x));
+        unary(b, "CNTLZD", x -> Long.numberOfLeadingZeros(x));
+        unary(b, "CNTTZW", x -> Integer.numberOfTrailingZeros((int) x));
+        unary(b, "CNTTZD", x -> Long.numberOfTrailingZeros(x));
+        unary(b, "POPCNTB", FixedPointLogicalOps::popcountBytes);
+        unary(b, "POPCNTW", x -> ((long) Integer.bitCount((int) (x >>> 32)) << 32) | Integer.bitCount((int) x));
+        unary(b, "POPCNTD", x -> Long.bitCount(x));
+    }
+
+    /** Each byte of the result counts the one bits of that byte (popcntb). */
+    static long popcountBytes(long x) {
+        long r = 0;
+        for (int i = 0; i < 8; i++) {
+            r |= (long) Integer.bitCount((int) (x >>> (8 * i)) & 0xff) << (8 * i);
+        }
+        return r;
+    }
+
+    /** Each byte of the result is 0xff where the operands' bytes are equal, 0 elsewhere (cmpb). */
+    static long compareBytes(long x, long y) {
+        long r = 0;
+        for (int i = 0; i < 8; i++) {
+            long mask = 0xffL << (8 * i);
+            if ((x & mask) == (y & mask)) {
+                r |= mask;
+            }
+        }
+        return r;
+    }
+
+    private static void immediate(SemanticsBinder b, String name, LongBinaryOperator op, boolean record) {
+        b.bind(name, row -> {
+            Field ra = row.field("ra");
+            Field rs = row.field("rs");
+            Field ui = row.field("ui");
+            return (s, i) -> {
+                long r = op.applyAsLong(s.gpr[rs.raw(i)], ui.raw(i));
+                s.gpr[ra.raw(i)] = r;
+                if (record) {
+                    s.recordCr0(r);
+                }
+            };
+        });
+    }
+
+    private static void binary(SemanticsBinder b, String name, LongBinaryOperator op) {
+        b.bind(name, row -> {
+            Field ra = row.field("ra");
+            Field rs = row.field("rs");
+            Field rb = row.field("rb");
+            Field rc = FixedPointArithmeticOps.optional(row, "rc");
+            return (s, i) -> {
+                long r = op.applyAsLong(s.gpr[rs.raw(i)], s.gpr[rb.raw(i)]);
+                s.gpr[ra.raw(i)] = r;
+                if (rc != null && rc.raw(i) != 0) {
+                    s.recordCr0(r);
+                }
+            };
+        });
+    }
+
+    private static void unary(SemanticsBinder b, String name, LongUnaryOperator op) {
+        b.bind(name, row -> {
+            Field ra = row.field("ra");
+            Field rs = row.field("rs");
+            Field rc = FixedPointArithmeticOps.optional(row, "rc");
+            return (s, i) -> {
+                long r = op.applyAsLong(s.gpr[rs.raw(i)]);
+                s.gpr[ra.raw(i)] = r;
+                if (rc != null && rc.raw(i) != 0) {
+                    s.recordCr0(r);
+                }
+            };
+        });
+    }
+}

@@ -1,0 +1,88 @@
+package dev.pvm.engine.cpu.interrupt;
+
+/**
+ * An interrupt the guest's execution raised (Power ISA v3.0B Book III chapter 7), as a value. The vCPU stops at
+ * the instruction that raised it; delivery through the interrupt vectors comes with the system-mode CPU.
+ */
+public sealed interface GuestInterrupt {
+
+    /** A short description for logs and the VM's failure reason. */
+    String describe();
+
+    /** Why a program interrupt was raised (Book III 7.5.9: the SRR1 reason bits). */
+    enum ProgramReason {
+        ILLEGAL_INSTRUCTION("illegal instruction"),
+        PRIVILEGED_INSTRUCTION("privileged instruction in problem state"),
+        TRAP("trap");
+
+        private final String text;
+
+        ProgramReason(String text) {
+            this.text = text;
+        }
+
+        public String text() {
+            return text;
+        }
+    }
+
+    /**
+     * Program interrupt (vector 0x700).
+     *
+     * @param detail what exactly was wrong (an unsupported SPR, an invalid form), or empty
+     */
+    record Program(ProgramReason reason, String detail) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "program interrupt: " + reason.text() + (detail.isEmpty() ? "" : " (" + detail + ")");
+        }
+    }
+
+    /** System call interrupt (vector 0xc00): {@code sc} with LEV=0, or from problem state. */
+    record SystemCall(int lev) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "system call interrupt (sc " + lev + ")";
+        }
+    }
+
+    /**
+     * Machine check (vector 0x200): a real-mode access to a guest physical address no memory or device backs.
+     *
+     * @param realAddress the guest physical address
+     * @param size        access size in bytes
+     * @param access      "load", "store" or "instruction fetch"
+     */
+    record MachineCheck(long realAddress, int size, String access) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("machine check: %s of %d byte%s at unbacked guest physical address 0x%x",
+                    access, size, size == 1 ? "" : "s", realAddress);
+        }
+    }
+
+    /** Alignment interrupt (vector 0x600): e.g. lwarx at an address that is not a multiple of 4. */
+    record Alignment(long effectiveAddress, String why) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("alignment interrupt at effective address 0x%x (%s)", effectiveAddress, why);
+        }
+    }
+
+    /** Data storage interrupt (vector 0x300), raised for every relocated data access until the MMU exists. */
+    record DataStorage(long effectiveAddress, String why) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("data storage interrupt at effective address 0x%x (%s)", effectiveAddress, why);
+        }
+    }
+
+    /** Instruction storage interrupt (vector 0x400), raised for relocated fetches until the MMU exists. */
+    record InstructionStorage(long effectiveAddress, String why) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("instruction storage interrupt at effective address 0x%x (%s)", effectiveAddress,
+                    why);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.pvm.engine.hcall;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Hypervisor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The machine's hypercalls: dispatch of {@code sc 1} by the number in r3, and the source of the device tree's
+ * {@code ibm,hypertas-functions} (the function sets of the registered calls), so the two cannot drift apart.
+ *
+ * <p>PAPR hypercall numbers are multiples of 4 up to 0x450ish; 0xf000 and up is the range QEMU and KVM keep
+ * for their own calls (H_RTAS). An unknown number answers H_FUNCTION and is logged once.
+ */
+public final class HcallTable implements Hypervisor {
+
+    private static final System.Logger LOG = System.getLogger(HcallTable.class.getName());
+
+    /** Where the implementation-private hypercalls start (QEMU's KVMPPC_HCALL_BASE). */
+    public static final int PRIVATE_BASE = 0xf000;
+
+    private record Entry(String name, String functionSet, HcallHandler handler) {
+    }
+
+    private final Map<Long, Entry> entries = new LinkedHashMap<>();
+    private final Set<Long> reportedUnknown = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Registers a hypercall.
+     *
+     * @param number      the hypercall number (r3)
+     * @param name        PAPR spelling, for logs ({@code H_PUT_TERM_CHAR})
+     * @param functionSet the {@code ibm,hypertas-functions} entry it belongs to ({@code hcall-term}), or null
+     *                    for implementation-private calls that are not advertised
+     * @throws IllegalArgumentException for a number that is not a multiple of 4 or already registered
+     */
+    public void register(long number, String name, String functionSet, HcallHandler handler) {
+        if (number <= 0 || number % 4 != 0) {
+            throw new IllegalArgumentException(String.format("%s: hypercall number 0x%x is not a positive multiple "
+                    + "of 4", name, number));
+        }
+        if ((number >= PRIVATE_BASE) != (functionSet == null)) {
+            throw new IllegalArgumentException(name + ": PAPR hypercalls belong to a function set, private ones "
+                    + "(0xf000 and up) to none");
+        }
+        Entry previous = entries.putIfAbsent(number, new Entry(name, functionSet, handler));
+        if (previous != null) {
+            throw new IllegalArgumentException(String.format("hypercall 0x%x registered twice (%s, %s)", number,
+                    previous.name(), name));
+        }
+    }
+
+    @Override
+    public void hypercall(CpuState cpu) {
+        long number = cpu.gpr[3];
+        Entry e = entries.get(number);
+        HcallStatus status;
+        if (e == null) {
+            if (reportedUnknown.add(number)) {
+                LOG.log(System.Logger.Level.WARNING, String.format(
+                        "guest called unknown hypercall 0x%x at 0x%x; answering H_FUNCTION (reported once)",
+                        number, cpu.cia));
+            }
+            status = HcallStatus.H_FUNCTION;
+        } else {
+            status = e.handler().handle(cpu);
+        }
+        cpu.gpr[3] = status.code();
+    }
+
+    /** The {@code ibm,hypertas-functions} strings: each registered function set once, in registration order. */
+    public List<String> functionSets() {
+        Set<String> sets = new LinkedHashSet<>();
+        for (Entry e : entries.values()) {
+            if (e.functionSet() != null) {
+                sets.add(e.functionSet());
+            }
+        }
+        return new ArrayList<>(sets);
+    }
+
+    /** The registered hypercall numbers with their names, in registration order. */
+    public Map<Long, String> registered() {
+        Map<Long, String> result = new LinkedHashMap<>();
+        entries.forEach((k, v) -> result.put(k, v.name()));
+        return result;
+    }
+
+    public boolean isRegistered(long number) {
+        return entries.containsKey(number);
+    }
+}

@@ -1,0 +1,261 @@
+package dev.pvm.engine.memory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The guest physical address space: RAM regions (one per NUMA node), non-overlapping, looked up by address.
+ *
+ * <p>Accesses go to the region that served the previous access first (guests touch one region at a time);
+ * an access that straddles two adjacent regions is split byte by byte. The object is safe for concurrent use:
+ * the regions are immutable and the remembered region is only a hint.
+ */
+public final class AddressSpace implements GuestMemory, AutoCloseable {
+
+    private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final RamRegion[] regions;
+    private RamRegion recent;
+
+    /**
+     * @param regions the RAM regions; they must not overlap
+     * @throws IllegalArgumentException when two regions overlap or none is given
+     */
+    public AddressSpace(List<RamRegion> regions) {
+        if (regions.isEmpty()) {
+            throw new IllegalArgumentException("an address space needs at least one region");
+        }
+        List<RamRegion> sorted = new ArrayList<>(regions);
+        sorted.sort(Comparator.comparingLong(RamRegion::base));
+        for (int i = 1; i < sorted.size(); i++) {
+            RamRegion prev = sorted.get(i - 1);
+            RamRegion next = sorted.get(i);
+            if (next.base() < prev.end()) {
+                throw new IllegalArgumentException(String.format(
+                        "RAM regions overlap: [0x%x, 0x%x) and [0x%x, 0x%x)", prev.base(), prev.end(), next.base(),
+                        next.end()));
+            }
+        }
+        this.regions = sorted.toArray(RamRegion[]::new);
+        this.recent = this.regions[0];
+    }
+
+    /** The regions in address order. */
+    public List<RamRegion> regions() {
+        return List.of(regions);
+    }
+
+    /** Total bytes of RAM. */
+    public long ramSize() {
+        long total = 0;
+        for (RamRegion r : regions) {
+            total += r.size();
+        }
+        return total;
+    }
+
+    /** The region holding all of {@code [address, address + size)}, or null when no single one does. */
+    private RamRegion regionFor(long address, long size) {
+        RamRegion r = recent;
+        long off = address - r.base();
+        if (off >= 0 && off <= r.size() - size) {
+            return r;
+        }
+        for (RamRegion candidate : regions) {
+            off = address - candidate.base();
+            if (off >= 0 && off <= candidate.size() - size) {
+                recent = candidate;
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int load8(long address) {
+        RamRegion r = regionFor(address, 1);
+        if (r == null) {
+            throw new GuestMemoryAccessException(address, 1, false);
+        }
+        return r.segment().get(ValueLayout.JAVA_BYTE, address - r.base()) & 0xff;
+    }
+
+    @Override
+    public int load16(long address, ByteOrder order) {
+        RamRegion r = regionFor(address, 2);
+        if (r == null) {
+            return (int) loadSplit(address, 2, order);
+        }
+        return r.segment().get(order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE, address - r.base()) & 0xffff;
+    }
+
+    @Override
+    public int load32(long address, ByteOrder order) {
+        RamRegion r = regionFor(address, 4);
+        if (r == null) {
+            return (int) loadSplit(address, 4, order);
+        }
+        return r.segment().get(order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE, address - r.base());
+    }
+
+    @Override
+    public long load64(long address, ByteOrder order) {
+        RamRegion r = regionFor(address, 8);
+        if (r == null) {
+            return loadSplit(address, 8, order);
+        }
+        return r.segment().get(order == ByteOrder.BIG_ENDIAN ? LONG_BE : LONG_LE, address - r.base());
+    }
+
+    @Override
+    public void store8(long address, int value) {
+        RamRegion r = regionFor(address, 1);
+        if (r == null) {
+            throw new GuestMemoryAccessException(address, 1, true);
+        }
+        r.segment().set(ValueLayout.JAVA_BYTE, address - r.base(), (byte) value);
+    }
+
+    @Override
+    public void store16(long address, int value, ByteOrder order) {
+        RamRegion r = regionFor(address, 2);
+        if (r == null) {
+            storeSplit(address, 2, value, order);
+            return;
+        }
+        r.segment().set(order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE, address - r.base(), (short) value);
+    }
+
+    @Override
+    public void store32(long address, int value, ByteOrder order) {
+        RamRegion r = regionFor(address, 4);
+        if (r == null) {
+            storeSplit(address, 4, value, order);
+            return;
+        }
+        r.segment().set(order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE, address - r.base(), value);
+    }
+
+    @Override
+    public void store64(long address, long value, ByteOrder order) {
+        RamRegion r = regionFor(address, 8);
+        if (r == null) {
+            storeSplit(address, 8, value, order);
+            return;
+        }
+        r.segment().set(order == ByteOrder.BIG_ENDIAN ? LONG_BE : LONG_LE, address - r.base(), value);
+    }
+
+    /** An access that does not fit one region: every byte must be backed by some region. */
+    private long loadSplit(long address, int size, ByteOrder order) {
+        requireBacked(address, size, false);
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            long b = load8(address + i);
+            value |= order == ByteOrder.BIG_ENDIAN ? b << (8 * (size - 1 - i)) : b << (8 * i);
+        }
+        return value;
+    }
+
+    private void storeSplit(long address, int size, long value, ByteOrder order) {
+        requireBacked(address, size, true);
+        for (int i = 0; i < size; i++) {
+            int shift = order == ByteOrder.BIG_ENDIAN ? 8 * (size - 1 - i) : 8 * i;
+            store8(address + i, (int) (value >>> shift));
+        }
+    }
+
+    private void requireBacked(long address, long length, boolean write) {
+        if (!isBacked(address, length)) {
+            throw new GuestMemoryAccessException(address, length, write);
+        }
+    }
+
+    @Override
+    public boolean isBacked(long address, long length) {
+        if (length <= 0) {
+            return length == 0;
+        }
+        if (address < 0 || address + length < address) {
+            return false;
+        }
+        long cursor = address;
+        long end = address + length;
+        while (cursor < end) {
+            RamRegion r = regionFor(cursor, 1);
+            if (r == null) {
+                return false;
+            }
+            cursor = Math.min(end, r.end());
+        }
+        return true;
+    }
+
+    @Override
+    public void read(long address, byte[] destination, int offset, int length) {
+        requireBacked(address, length, false);
+        long cursor = address;
+        int done = 0;
+        while (done < length) {
+            RamRegion r = regionFor(cursor, 1);
+            int chunk = (int) Math.min(length - done, r.end() - cursor);
+            MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, cursor - r.base(), destination, offset + done,
+                    chunk);
+            done += chunk;
+            cursor += chunk;
+        }
+    }
+
+    @Override
+    public void write(long address, byte[] source, int offset, int length) {
+        write(address, MemorySegment.ofArray(source).asSlice(offset, length));
+    }
+
+    @Override
+    public void write(long address, MemorySegment source) {
+        long length = source.byteSize();
+        requireBacked(address, length, true);
+        long cursor = address;
+        long done = 0;
+        while (done < length) {
+            RamRegion r = regionFor(cursor, 1);
+            long chunk = Math.min(length - done, r.end() - cursor);
+            MemorySegment.copy(source, done, r.segment(), cursor - r.base(), chunk);
+            done += chunk;
+            cursor += chunk;
+        }
+    }
+
+    @Override
+    public void fill(long address, long length, byte value) {
+        requireBacked(address, length, true);
+        long cursor = address;
+        long done = 0;
+        while (done < length) {
+            RamRegion r = regionFor(cursor, 1);
+            long chunk = Math.min(length - done, r.end() - cursor);
+            r.segment().asSlice(cursor - r.base(), chunk).fill(value);
+            done += chunk;
+            cursor += chunk;
+        }
+    }
+
+    /** Releases every region's host memory. */
+    @Override
+    public void close() {
+        for (RamRegion r : regions) {
+            r.close();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.pvm.engine.cpu.interp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import java.nio.ByteOrder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ProcessorControlOpsTest {
+
+    private final TestCpu t = TestCpu.bigEndian();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    @Test
+    void mtmsrdWithLOneChangesOnlyEeAndRi() {
+        t.set(3, -1L).exec("mtmsrd r3,1", "mfmsr r4");
+        assertThat(t.cpu.msr).isEqualTo(Msr.KERNEL_ENTRY | Msr.EE | Msr.RI);
+        assertThat(t.r(4)).isEqualTo(t.cpu.msr);
+    }
+
+    @Test
+    void mtmsrdLeavesLeMeAndHvAlone() {
+        t.set(3, Msr.LE | Msr.HV | Msr.RI).exec("mtmsrd r3");
+        assertThat(t.cpu.msr).as("SF cleared, RI set, ME kept, LE and HV not set").isEqualTo(Msr.ME | Msr.RI);
+        assertThat(t.cpu.eaMask).isEqualTo(0xffff_ffffL);
+    }
+
+    @Test
+    void rfidSwitchesByteOrderAndJumps() {
+        t.cpu.srr0 = 0x2001;
+        t.cpu.srr1 = Msr.KERNEL_ENTRY | Msr.LE | Msr.HV;
+        t.code("rfid");
+        t.run(1);
+        assertThat(t.cpu.msr).isEqualTo(Msr.KERNEL_ENTRY | Msr.LE);
+        assertThat(t.cpu.littleEndian).isTrue();
+        assertThat(t.cpu.nia).isEqualTo(0x2000);
+        // The next instruction is fetched little-endian.
+        t.memory.store32(0x2000, 0x38600007, ByteOrder.LITTLE_ENDIAN); // li r3,7
+        t.run(1);
+        assertThat(t.r(3)).isEqualTo(7);
+    }
+
+    @Test
+    void rfidCannotClearMachineCheckEnableOutsideHypervisorState() {
+        t.cpu.srr0 = 0x2000;
+        t.cpu.srr1 = Msr.SF | Msr.PR;
+        t.code("rfid");
+        t.run(1);
+        assertThat(t.cpu.msr).isEqualTo(Msr.SF | Msr.PR | Msr.ME | Msr.EE | Msr.IR | Msr.DR);
+    }
+
+    @Test
+    void privilegedInstructionsInProblemStateTakeAProgramInterrupt() {
+        t.cpu.setMsr(Msr.SF | Msr.PR);
+        t.code("mfmsr r3");
+        assertThat(t.run(1)).isZero();
+        assertThat(t.cpu.pendingInterrupt).isEqualTo(
+                new GuestInterrupt.Program(GuestInterrupt.ProgramReason.PRIVILEGED_INSTRUCTION, ""));
+    }
+}
