@@ -68,7 +68,18 @@ public final class IsaTable {
             if (in == null) {
                 throw new IsaTableException(resource, 0, "instruction table not found on the classpath");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+            // Included files sit beside the main table on the classpath.
+            String directory = resource.substring(0, resource.lastIndexOf('/') + 1);
+            return new IsaTableParser(resource, name -> readResource(directory + name))
+                    .parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
+        }
+    }
+
+    private static String readResource(String resource) {
+        try (InputStream in = IsaTable.class.getResourceAsStream(resource)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }

@@ -2,12 +2,14 @@ package dev.pvm.engine.cpu.isa;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,7 +32,12 @@ final class IsaTableParser {
     private static final Pattern OPTIONAL = Pattern.compile("(.*)\\?(\\d*)");
     private static final Set<String> ATTRIBUTES = Set.of("priv");
 
-    private final String source;
+    /** The file being read; {@code include} switches it for the included text. */
+    private String source;
+    private final String tableName;
+    private final Function<String, String> includes;
+    private final Set<String> included = new HashSet<>();
+    private final List<String> patternSources = new ArrayList<>();
     private final Map<String, Field> fields = new LinkedHashMap<>();
     private final Map<String, Integer> fieldLines = new HashMap<>();
     private final Map<String, Form> forms = new LinkedHashMap<>();
@@ -43,10 +50,36 @@ final class IsaTableParser {
     private int lineNo;
 
     IsaTableParser(String source) {
+        this(source, name -> null);
+    }
+
+    /**
+     * @param includes resolves the name in an {@code include NAME} line to that file's text (null: not found)
+     */
+    IsaTableParser(String source, Function<String, String> includes) {
         this.source = source;
+        this.tableName = source;
+        this.includes = includes;
     }
 
     IsaTable parse(String text) {
+        parseText(text);
+        if (currentGroup >= 0) {
+            lineNo = groupLine;
+            throw error("overlap group is not closed");
+        }
+        for (Map.Entry<String, Field> e : fields.entrySet()) {
+            Matcher m = SCOPED_NAME.matcher(e.getKey());
+            if (m.matches() && !forms.containsKey(m.group(1))) {
+                lineNo = fieldLines.get(e.getKey());
+                throw error("field " + e.getKey() + " is scoped to undeclared form " + m.group(1));
+            }
+        }
+        checkOverlaps();
+        return new IsaTable(tableName, patterns, aliases, fields, forms);
+    }
+
+    private void parseText(String text) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length; i++) {
             lineNo = i + 1;
@@ -67,23 +100,41 @@ final class IsaTableParser {
                 case "alias" -> parseAlias(t);
                 case "overlap" -> openGroup(t);
                 case "}" -> closeGroup(t);
+                case "include" -> include(t);
                 default -> throw error("unknown directive '" + t[0] + "' (expected field, form, insn, alias, "
-                        + "overlap or })");
+                        + "overlap, } or include)");
             }
+        }
+    }
+
+    /**
+     * {@code include NAME}: reads another file of the table in place, so that each ISA chapter can keep its rows
+     * in a file of its own. Fields, forms and rows are shared; an overlap group cannot span files.
+     */
+    private void include(String[] t) {
+        if (t.length != 2) {
+            throw error("include needs exactly one file name");
         }
         if (currentGroup >= 0) {
+            throw error("include inside an overlap group");
+        }
+        if (!included.add(t[1])) {
+            throw error(t[1] + " is included twice");
+        }
+        String text = includes.apply(t[1]);
+        if (text == null) {
+            throw error("included file " + t[1] + " not found");
+        }
+        String outerSource = source;
+        int outerLine = lineNo;
+        source = t[1];
+        parseText(text);
+        if (currentGroup >= 0) {
             lineNo = groupLine;
-            throw error("overlap group is not closed");
+            throw error("overlap group is not closed at the end of the file");
         }
-        for (Map.Entry<String, Field> e : fields.entrySet()) {
-            Matcher m = SCOPED_NAME.matcher(e.getKey());
-            if (m.matches() && !forms.containsKey(m.group(1))) {
-                lineNo = fieldLines.get(e.getKey());
-                throw error("field " + e.getKey() + " is scoped to undeclared form " + m.group(1));
-            }
-        }
-        checkOverlaps();
-        return new IsaTable(source, patterns, aliases, fields, forms);
+        source = outerSource;
+        lineNo = outerLine;
     }
 
     private IsaTableException error(String message) {
@@ -353,6 +404,7 @@ final class IsaTableParser {
         InsnPattern p = new InsnPattern(patterns.size(), mnemonic, form, fixedMask, fixedBits, operands, flags,
                 rowFields, attributes, currentGroup, lineNo);
         patterns.add(p);
+        patternSources.add(source);
         byMnemonic.put(mnemonic, p);
     }
 
@@ -520,14 +572,15 @@ final class IsaTableParser {
                     continue;
                 }
                 lineNo = b.line();
+                source = patternSources.get(j);
                 int example = a.fixedBits() | (b.fixedBits() & ~a.fixedMask());
                 if (a.overlapGroup() < 0 || a.overlapGroup() != b.overlapGroup()) {
-                    throw error(b.mnemonic() + " overlaps " + a.mnemonic() + " (line " + a.line()
+                    throw error(b.mnemonic() + " overlaps " + a.mnemonic() + " (" + patternSources.get(i) + " line " + a.line()
                             + "): both match 0x" + String.format("%08x", example)
                             + "; put them in one 'overlap { }' group if the first should win");
                 }
                 if ((a.fixedMask() & ~b.fixedMask()) == 0) {
-                    throw error(b.mnemonic() + " can never match: " + a.mnemonic() + " (line " + a.line()
+                    throw error(b.mnemonic() + " can never match: " + a.mnemonic() + " (" + patternSources.get(i) + " line " + a.line()
                             + ") comes first in the group and matches every word it does");
                 }
             }

@@ -103,4 +103,22 @@ class IsaTableParserTest {
             }
         }
     }
+
+    @Test
+    void includedFilesShareFieldsAndFormsAndAreCheckedForOverlapsAcrossFiles() {
+        String main = "field rt 6:10 kind=gpr\nfield si 16:31 signed\nform D po=0:5\ninsn LI D po=14 rt,si /11:15\n"
+                + "include more.isa\n";
+        IsaTable table = new IsaTableParser("main.isa", java.util.Map.of(
+                "more.isa", "insn LIS D po=15 rt,si /11:15\n")::get).parse(main);
+        assertThat(table.patterns()).extracting(InsnPattern::mnemonic).containsExactly("LI", "LIS");
+
+        assertThatThrownBy(() -> new IsaTableParser("main.isa", java.util.Map.of(
+                "more.isa", "\ninsn OTHER D po=14 rt,si /11:15\n")::get).parse(main))
+                .isInstanceOf(IsaTableException.class)
+                .hasMessageContaining("more.isa")
+                .hasMessageContaining("OTHER overlaps LI (main.isa line 4)");
+        assertThatThrownBy(() -> new IsaTableParser("main.isa", name -> null).parse(main))
+                .isInstanceOf(IsaTableException.class)
+                .hasMessageContaining("included file more.isa not found");
+    }
 }
