@@ -167,14 +167,13 @@ final class FixedPointArithmeticOps {
         // Divide extended (Book I 3.3.9): the dividend is RA followed by 64 (or, for words, 32) zero bits. When the
         // quotient does not fit or the divisor is 0, RT is undefined; QEMU (helper_divde and friends) writes 0 and
         // sets OV and OV32, and so do we. divwe's quotient is sign-extended, divweu's zero-extended, as QEMU does.
+        // divde: the ISA makes RT undefined and sets OV when the quotient does not fit in 64 signed bits. QEMU
+        // (helper_divde), our oracle, decides overflow as RB = 0 or |RA| >= |RB| instead and otherwise returns the
+        // low 64 bits of the quotient; that differs from the ISA only when the quotient is 2^63 or more with
+        // |RA| < |RB| (e.g. 1/2), where QEMU reports no overflow. We follow QEMU so user-mode output matches it.
         xoBinary(b, "DIVDE", (s, x, y, oe) -> {
-            long q = 0;
-            boolean invalid = y == 0;
-            if (!invalid) {
-                BigInteger quotient = BigInteger.valueOf(x).shiftLeft(64).divide(BigInteger.valueOf(y));
-                invalid = quotient.bitLength() > 63;
-                q = quotient.longValue();
-            }
+            boolean invalid = y == 0 || Long.compareUnsigned(unsignedAbs(x), unsignedAbs(y)) >= 0;
+            long q = invalid ? 0 : BigInteger.valueOf(x).shiftLeft(64).divide(BigInteger.valueOf(y)).longValue();
             return divideResult(s, invalid, q, oe);
         });
         xoBinary(b, "DIVDEU", (s, x, y, oe) -> {
@@ -256,6 +255,11 @@ final class FixedPointArithmeticOps {
             Field d = row.field("d");
             return (s, i) -> s.gpr[rt.raw(i)] = s.ea(s.nia + ((long) d.extract(i) << 16));
         });
+    }
+
+    /** |x| as an unsigned number (|Long.MIN_VALUE| = 2^63). */
+    private static long unsignedAbs(long x) {
+        return x < 0 ? -x : x;
     }
 
     private static BigInteger unsigned(long x) {
