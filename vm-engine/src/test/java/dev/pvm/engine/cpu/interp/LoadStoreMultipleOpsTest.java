@@ -39,7 +39,7 @@ class LoadStoreMultipleOpsTest {
         try (TestCpu t = TestCpu.bigEndian()) {
             t.set(3, D).code("lq r5,0(r3)");
             assertThat(t.run(1)).isZero();
-            assertThat(t.cpu.pendingInterrupt.describe()).contains("invalid form");
+            assertThat(t.cpu.pendingInterrupt.describe()).contains("illegal instruction");
             t.cpu.pendingInterrupt = null;
             t.set(3, D + 8).code("lq r4,0(r3)");
             assertThat(t.run(1)).isZero();
@@ -90,12 +90,12 @@ class LoadStoreMultipleOpsTest {
         try (TestCpu t = TestCpu.bigEndian()) {
             t.set(4, D).code("lswi r3,r4,8");
             assertThat(t.run(1)).isZero();
-            assertThat(t.cpu.pendingInterrupt.describe()).contains("invalid form");
+            assertThat(t.cpu.pendingInterrupt.describe()).contains("illegal instruction");
             t.cpu.pendingInterrupt = null;
             t.code("lmw r3,0(r4)");
             t.cpu.nia = TestCpu.CODE + 4;
             assertThat(t.run(1)).isZero();
-            assertThat(t.cpu.pendingInterrupt.describe()).contains("invalid form");
+            assertThat(t.cpu.pendingInterrupt.describe()).contains("illegal instruction");
         }
         try (TestCpu t = TestCpu.littleEndian()) {
             t.set(4, D).code("lmw r30,0(r4)");

@@ -71,7 +71,7 @@ class ReservationOpsTest {
         t.code("lqarx r5,0,r1");
         t.cpu.nia = TestCpu.CODE + 8;
         assertThat(t.run(1)).isZero();
-        assertThat(t.cpu.pendingInterrupt.describe()).contains("even register pair");
+        assertThat(t.cpu.pendingInterrupt.describe()).contains("illegal instruction");
     }
 
     @Test
