@@ -302,3 +302,82 @@ start:
         blr     1
         mfspr   3,273
         mtspr   275,3
+        # Power ISA v3.0B fixed-point additions
+        divde   3,4,5
+        divdeo. 3,4,5
+        divdeu  3,4,5
+        divwe.  3,4,5
+        divweuo 3,4,5
+        modsd   3,4,5
+        modud   3,4,5
+        modsw   3,4,5
+        moduw   3,4,5
+        maddld  3,4,5,6
+        maddhd  3,4,5,6
+        maddhdu 3,4,5,6
+        addex   3,4,5,0
+        addpcis 3,5
+        addpcis 3,-32768
+        lnia    4
+        extswsli 3,4,40
+        extswsli. 3,4,3
+        prtyw   3,4
+        prtyd   3,4
+        bpermd  3,4,5
+        cmprb   cr1,0,3,4
+        cmprb   cr7,1,3,4
+        cmpeqb  cr2,3,4
+        setb    3,cr4
+        mcrxrx  cr5
+        darn    3,0
+        darn    3,2
+        lbarx   3,4,5
+        lbarx   3,0,5,1
+        lharx   3,4,5
+        lqarx   4,0,5
+        stbcx.  3,4,5
+        sthcx.  3,0,5
+        stqcx.  4,4,5
+        lq      4,16(3)
+        lq      6,-32(0)
+        stq     4,-16(3)
+        # lmw, stmw and the string instructions are big-endian only for the assembler: their words
+        .long   0xbb210008      # lmw 25,8(1)
+        .long   0xbf210008      # stmw 25,8(1)
+        .long   0x7c7404aa      # lswi 3,20,0 (32 bytes)
+        .long   0x7c743caa      # lswi 3,20,7
+        .long   0x7c642c2a      # lswx 3,4,5
+        .long   0x7c6405aa      # stswi 3,4,0 (32 bytes)
+        .long   0x7c642d2a      # stswx 3,4,5
+        scv     0
+        scv     5
+        attn
+        tbegin.
+        tbegin. 1
+        tend.
+        tendall.
+        tabort. 10
+        yield
+        miso
+        mdoio
+        mdoom
+        or      31,31,31
+        clrrwi  3,4,4
+        clrrwi. 3,4,1
+        mfvrsave 3
+        mtvrsave 3
+        mfppr   3
+        mtppr   3
+        mfppr32 3
+        mtppr32 3
+        mfdscr  3
+        mtdscr  3
+        mfudscr 3
+        mtudscr 3
+        bltlr+
+        bnslr+
+        bgelr-  cr7
+        beqctr+ cr1
+        bnectr-
+        bdnzlr+
+        bdzlr-

@@ -23,6 +23,9 @@ public final class CpuState {
     /** Bits 57:63, the byte count of load/store string indexed. */
     public static final long XER_BYTE_COUNT = 0x7f;
 
+    /** PPR[PRI] (bits 11:13) = 0b100, medium priority. */
+    public static final long PPR_MEDIUM = 4L << 50;
+
     /** Real addressing ignores effective address bits 0:3 (QEMU ppc_hash64/radix64 real-mode paths). */
     public static final long REAL_MODE_ADDRESS_MASK = 0x0FFF_FFFF_FFFF_FFFFL;
 
@@ -66,6 +69,16 @@ public final class CpuState {
     public long reservationAddress = -1;
     /** Size in bytes of the reserved access. */
     public int reservationSize;
+    /**
+     * The value the load-and-reserve read (for lqarx its first doubleword): store conditional succeeds only while
+     * storage still holds it, as QEMU checks, so that a store to the granule by anyone loses the reservation.
+     */
+    public long reservationValue;
+    /** lqarx's second doubleword. */
+    public long reservationValue2;
+
+    /** Program Priority Register (Book II 3.1); reset to medium priority (PRI = 0b100). */
+    public long ppr = PPR_MEDIUM;
 
     /** Instructions retired since reset. */
     public long instructions;
@@ -93,6 +106,8 @@ public final class CpuState {
         vrsave = 0;
         reservationAddress = -1;
         reservationSize = 0;
+        reservationValue = reservationValue2 = 0;
+        ppr = PPR_MEDIUM;
         instructions = 0;
         stopRequested = false;
         pendingInterrupt = null;

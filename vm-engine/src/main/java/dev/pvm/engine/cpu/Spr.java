@@ -23,6 +23,8 @@ public final class Spr {
     public static final int SPRG2 = 274;
     public static final int SPRG3 = 275;
     public static final int PVR = 287;
+    public static final int PPR = 896;
+    public static final int PPR32 = 898;
     public static final int PIR = 1023;
 
     private Spr() {
@@ -49,6 +51,8 @@ public final class Spr {
             case TBU -> "TBU";
             case SPRG0, SPRG1, SPRG2, SPRG3 -> "SPRG" + (spr - SPRG0);
             case PVR -> "PVR";
+            case PPR -> "PPR";
+            case PPR32 -> "PPR32";
             case PIR -> "PIR";
             default -> "spr " + spr;
         };

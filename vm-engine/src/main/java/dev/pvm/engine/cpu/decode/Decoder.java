@@ -41,7 +41,8 @@ public final class Decoder {
         }
         int[] masks = n.fixedMasks;
         for (int i = 0; i < masks.length; i++) {
-            if ((insn & masks[i]) == n.fixedBits[i]) {
+            if ((insn & masks[i]) == n.fixedBits[i] && (n.conditional == null || n.conditional[i] == null
+                    || n.conditional[i].isValidForm(insn))) {
                 return n.ids[i];
             }
         }
@@ -131,6 +132,8 @@ public final class Decoder {
         final int[] ids;
         final int[] fixedMasks;
         final int[] fixedBits;
+        /** Per candidate, its row when that row has validity conditions; null when no candidate has any. */
+        InsnPattern[] conditional;
 
         Node(int shift, int indexMask, Node[] children, int[] ids, int[] fixedMasks, int[] fixedBits) {
             this.shift = shift;
@@ -145,12 +148,21 @@ public final class Decoder {
             int[] ids = new int[rows.size()];
             int[] masks = new int[rows.size()];
             int[] bits = new int[rows.size()];
+            InsnPattern[] conditional = null;
             for (int i = 0; i < rows.size(); i++) {
                 ids[i] = rows.get(i).id();
                 masks[i] = rows.get(i).fixedMask();
                 bits[i] = rows.get(i).fixedBits();
+                if (!rows.get(i).validity().isEmpty()) {
+                    if (conditional == null) {
+                        conditional = new InsnPattern[rows.size()];
+                    }
+                    conditional[i] = rows.get(i);
+                }
             }
-            return new Node(0, 0, null, ids, masks, bits);
+            Node leaf = new Node(0, 0, null, ids, masks, bits);
+            leaf.conditional = conditional;
+            return leaf;
         }
     }
 }

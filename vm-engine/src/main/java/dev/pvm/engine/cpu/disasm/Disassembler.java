@@ -114,7 +114,8 @@ public final class Disassembler {
             case CRB -> value < 4 ? CR_BITS[value] : "4*cr" + (value / 4) + "+" + CR_BITS[value % 4];
             case TARGET -> {
                 boolean absolute = p.hasField("aa") && p.field("aa").raw(insn) != 0;
-                long target = absolute ? value : address + value;
+                // binutils prints an absolute target (AA=1) as its low 32 bits (ppc-dis.c: value & 0xffffffff).
+                long target = absolute ? value & 0xFFFF_FFFFL : address + value;
                 yield Long.toHexString(target);
             }
             case IMM -> {

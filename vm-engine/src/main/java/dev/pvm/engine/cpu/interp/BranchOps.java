@@ -99,6 +99,12 @@ final class BranchOps {
                 }
             };
         });
+        // scv (Book I 2.5.1 and Book III 7.5.19, v3.0): system call vectored. It always interrupts (there is
+        // no hypercall form); the handler at the LEV-selected vector returns with rfscv.
+        b.bind("SCV", row -> {
+            Field lev = row.field("lev");
+            return (s, i) -> s.raise(new GuestInterrupt.SystemCallVectored(lev.raw(i)));
+        });
         crLogical(b, "CRAND", (x, y) -> x & y);
         crLogical(b, "CRNAND", (x, y) -> ~(x & y) & 1);
         crLogical(b, "CROR", (x, y) -> x | y);

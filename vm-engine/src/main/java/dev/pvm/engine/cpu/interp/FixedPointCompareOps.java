@@ -94,6 +94,57 @@ final class FixedPointCompareOps {
                 s.gpr[rt.raw(i)] = s.crBit(bc.raw(i)) != 0 ? (a == 0 ? 0 : s.gpr[a]) : s.gpr[rb.raw(i)];
             };
         });
+        // The v3.0 byte compares set BF to 0b0 || result || 0b00: LT, EQ and SO are cleared (Book I 3.3.10).
+        b.bind("CMPRB", row -> {
+            Field bf = row.field("bf");
+            Field l = row.field("l");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            return (s, i) -> s.setCrField(bf.raw(i),
+                    compareRangedByte(s.gpr[ra.raw(i)], s.gpr[rb.raw(i)], l.raw(i) != 0));
+        });
+        b.bind("CMPEQB", row -> {
+            Field bf = row.field("bf");
+            Field ra = row.field("ra");
+            Field rb = row.field("rb");
+            return (s, i) -> s.setCrField(bf.raw(i), compareEqualBytes(s.gpr[ra.raw(i)], s.gpr[rb.raw(i)]));
+        });
+        // setb (Book I 3.3.12, v3.0): -1 when CR field BFA has LT set, else 1 when GT is set, else 0.
+        b.bind("SETB", row -> {
+            Field rt = row.field("rt");
+            Field bfa = row.field("bfa");
+            return (s, i) -> {
+                int f = s.crField(bfa.raw(i));
+                s.gpr[rt.raw(i)] = (f & 8) != 0 ? -1 : (f & 4) != 0 ? 1 : 0;
+            };
+        });
+    }
+
+    /**
+     * cmprb (Book I 3.3.10, v3.0): whether the low byte of RA lies in the byte range RB[56:63] (lower bound) to
+     * RB[48:55] (upper bound), or with L=1 also in RB[40:47]..RB[32:39]; the answer goes to the GT bit of BF.
+     */
+    static int compareRangedByte(long a, long ranges, boolean twoRanges) {
+        int v = (int) (a & 0xff);
+        boolean in = inRange(v, ranges) || (twoRanges && inRange(v, ranges >>> 16));
+        return in ? 4 : 0;
+    }
+
+    private static boolean inRange(int v, long range) {
+        int lo = (int) (range & 0xff);
+        int hi = (int) ((range >>> 8) & 0xff);
+        return lo <= v && v <= hi;
+    }
+
+    /** cmpeqb (Book I 3.3.10, v3.0): whether any byte of RB equals the low byte of RA (GT bit of BF). */
+    static int compareEqualBytes(long a, long b) {
+        long v = a & 0xff;
+        for (int k = 0; k < 8; k++) {
+            if (((b >>> (8 * k)) & 0xff) == v) {
+                return 4;
+            }
+        }
+        return 0;
     }
 
     /** Traps when any condition TO selects holds: <, >, =, <u, >u (Book I 3.3.11). */

@@ -23,7 +23,7 @@ final class FixedPointLogicalOps {
 
         binary(b, "AND", (x, y) -> x & y);
         binary(b, "ANDC", (x, y) -> x & ~y);
-        binary(b, "OR", (x, y) -> x | y);
+        bindOr(b);
         binary(b, "ORC", (x, y) -> x | ~y);
         binary(b, "XOR", (x, y) -> x ^ y);
         binary(b, "NAND", (x, y) -> ~(x & y));
@@ -41,6 +41,74 @@ final class FixedPointLogicalOps {
         unary(b, "POPCNTB", FixedPointLogicalOps::popcountBytes);
         unary(b, "POPCNTW", x -> ((long) Integer.bitCount((int) (x >>> 32)) << 32) | Integer.bitCount((int) x));
         unary(b, "POPCNTD", x -> Long.bitCount(x));
+        unary(b, "PRTYW", FixedPointLogicalOps::parityWords);
+        unary(b, "PRTYD", x -> Long.bitCount(x & 0x0101_0101_0101_0101L) & 1);
+        binary(b, "BPERMD", FixedPointLogicalOps::permuteBits);
+    }
+
+    /**
+     * or, including its priority forms (Book II 3.2, "Program Priority Register"): {@code or Rx,Rx,Rx} with x = 31,
+     * 1, 6, 2 sets PPR[PRI] to very low, low, medium-low and medium from any state; x = 5 and 3 (medium-high and
+     * high) only in supervisor state; in problem state those leave PPR alone. Register contents are unchanged
+     * either way, since RA = RS | RS.
+     */
+    private static void bindOr(SemanticsBinder b) {
+        b.bind("OR", row -> {
+            Field ra = row.field("ra");
+            Field rs = row.field("rs");
+            Field rb = row.field("rb");
+            Field rc = row.field("rc");
+            return (s, i) -> {
+                int a = ra.raw(i);
+                int sReg = rs.raw(i);
+                int bReg = rb.raw(i);
+                long r = s.gpr[sReg] | s.gpr[bReg];
+                s.gpr[a] = r;
+                if (rc.raw(i) != 0) {
+                    s.recordCr0(r);
+                } else if (a == sReg && a == bReg) {
+                    int priority = programPriority(a, s.problemState());
+                    if (priority != 0) {
+                        s.ppr = (s.ppr & ~(7L << 50)) | ((long) priority << 50);
+                    }
+                }
+            };
+        });
+    }
+
+    /** PPR[PRI] that {@code or x,x,x} selects in the given state, or 0 when it changes nothing. */
+    static int programPriority(int x, boolean problemState) {
+        return switch (x) {
+            case 31 -> 1;
+            case 1 -> 2;
+            case 6 -> 3;
+            case 2 -> 4;
+            case 5 -> problemState ? 0 : 5;
+            case 3 -> problemState ? 0 : 6;
+            default -> 0;
+        };
+    }
+
+    /** prtyw: per word, the parity of the least significant bit of each of its bytes (Book I 3.3.13). */
+    static long parityWords(long x) {
+        long bits = x & 0x0101_0101_0101_0101L;
+        long high = Long.bitCount(bits >>> 32) & 1;
+        long low = Long.bitCount(bits & 0xFFFF_FFFFL) & 1;
+        return (high << 32) | low;
+    }
+
+    /**
+     * bpermd (Book I 3.3.13): byte i of RS (from the left) indexes a bit of RB (0 = most significant); the eight
+     * selected bits, bit 0 first, form the low byte of RA. Indexes of 64 and above select 0.
+     */
+    static long permuteBits(long rs, long rb) {
+        long r = 0;
+        for (int i = 0; i < 8; i++) {
+            int index = (int) ((rs >>> (56 - 8 * i)) & 0xff);
+            long bit = index < 64 ? (rb >>> (63 - index)) & 1 : 0;
+            r |= bit << (7 - i);
+        }
+        return r;
     }
 
     /** Each byte of the result counts the one bits of that byte (popcntb). */

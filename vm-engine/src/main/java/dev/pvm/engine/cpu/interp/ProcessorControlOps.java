@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.interp;
 
 import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.isa.Field;
 
 /**
@@ -16,6 +17,11 @@ final class ProcessorControlOps {
     }
 
     static void bind(SemanticsBinder b) {
+        // attn: POWER's "attention" (implementation-specific, opcode 0 XO 256). Unless the hypervisor enabled it
+        // (HID0[ATTN], never for a PAPR guest) it is an illegal instruction, as in QEMU.
+        GuestInterrupt attn = new GuestInterrupt.Program(GuestInterrupt.ProgramReason.ILLEGAL_INSTRUCTION,
+                "attn is not enabled");
+        b.bind("ATTN", row -> (s, i) -> s.raise(attn));
         b.bind("MFMSR", row -> {
             Field rt = row.field("rt");
             return (s, i) -> s.gpr[rt.raw(i)] = s.msr;

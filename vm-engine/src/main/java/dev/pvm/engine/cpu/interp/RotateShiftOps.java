@@ -69,6 +69,20 @@ final class RotateShiftOps {
                 }
             };
         });
+        // extswsli (Book I 3.3.14.2, v3.0): the sign-extended low word shifted left by SH (0..63).
+        b.bind("EXTSWSLI", row -> {
+            Field ra = row.field("ra");
+            Field rs = row.field("rs");
+            Field sh = row.field("sh");
+            Field rc = row.field("rc");
+            return (s, i) -> {
+                long r = (long) (int) s.gpr[rs.raw(i)] << sh.raw(i);
+                s.gpr[ra.raw(i)] = r;
+                if (rc.raw(i) != 0) {
+                    s.recordCr0(r);
+                }
+            };
+        });
         b.bind("SRADI", row -> {
             Field ra = row.field("ra");
             Field rs = row.field("rs");

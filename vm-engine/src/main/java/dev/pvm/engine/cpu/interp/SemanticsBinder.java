@@ -48,6 +48,10 @@ public final class SemanticsBinder {
         SpecialRegisterOps.bind(b);
         StorageControlOps.bind(b);
         ProcessorControlOps.bind(b);
+        ReservationOps.bind(b);
+        LoadStoreMultipleOps.bind(b);
+        RandomNumberOps.bind(b);
+        TransactionalMemoryOps.bind(b);
         return b.finish();
     }
 

@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.interp;
 
 import dev.pvm.engine.cpu.CpuModel;
+import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Spr;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
@@ -47,6 +48,9 @@ final class SpecialRegisterOps {
                     case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> value = s.sprg[n - Spr.SPRG0];
                     case Spr.PVR -> value = model.pvr() & 0xFFFF_FFFFL;
                     case Spr.PIR -> value = s.index;
+                    case Spr.PPR -> value = s.ppr;
+                    // PPR32 is the high word of PPR (Book II 3.1).
+                    case Spr.PPR32 -> value = s.ppr >>> 32;
                     default -> {
                         s.raise(unimplemented("mfspr", n));
                         return;
@@ -77,6 +81,8 @@ final class SpecialRegisterOps {
                     case Spr.SRR1 -> s.srr1 = value;
                     case Spr.VRSAVE -> s.vrsave = (int) value;
                     case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0] = value;
+                    case Spr.PPR -> setPriority(s, value);
+                    case Spr.PPR32 -> setPriority(s, value << 32);
                     default -> s.raise(unimplemented("mtspr", n));
                 }
             };
@@ -94,6 +100,11 @@ final class SpecialRegisterOps {
                     s.raise(unimplemented("mftb", n));
                 }
             };
+        });
+        // mcrxrx (Book I 3.3.18, v3.0): CR field BF = OV || OV32 || CA || CA32.
+        b.bind("MCRXRX", row -> {
+            Field bf = row.field("bf");
+            return (s, i) -> s.setCrField(bf.raw(i), s.ov << 3 | s.ov32 << 2 | s.ca << 1 | s.ca32);
         });
         b.bind("MFCR", row -> {
             Field rt = row.field("rt");
@@ -113,6 +124,18 @@ final class SpecialRegisterOps {
                     s.cr = (s.cr & ~mask) | ((int) s.gpr[rs.raw(i)] & mask);
                 };
             });
+        }
+    }
+
+    /**
+     * mtspr PPR: only PRI (bits 11:13) is implemented; a priority the current state may not set (medium-high and
+     * high need supervisor state, very high the hypervisor, 0 is reserved) leaves PPR unchanged (Book II 3.1).
+     */
+    static void setPriority(CpuState s, long value) {
+        int priority = (int) ((value >>> 50) & 7);
+        boolean allowed = priority >= 1 && priority <= (s.problemState() ? 4 : 6);
+        if (allowed) {
+            s.ppr = (long) priority << 50;
         }
     }
 

@@ -47,6 +47,17 @@ public sealed interface GuestInterrupt {
     }
 
     /**
+     * System call vectored interrupt (vectors 0x17000 + 0x20 * LEV, Book III 7.5.19): {@code scv LEV}. Linux
+     * returns errors from it as negative values in r3 instead of CR0[SO].
+     */
+    record SystemCallVectored(int lev) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "system call vectored interrupt (scv " + lev + ")";
+        }
+    }
+
+    /**
      * Machine check (vector 0x200): a real-mode access to a guest physical address no memory or device backs.
      *
      * @param realAddress the guest physical address

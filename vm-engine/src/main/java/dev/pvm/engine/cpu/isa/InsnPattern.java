@@ -23,9 +23,18 @@ public final class InsnPattern {
     private final Set<String> attributes;
     private final int overlapGroup;
     private final int line;
+    private final List<Alias.Condition> validity;
 
     InsnPattern(int id, String mnemonic, Form form, int fixedMask, int fixedBits, List<Operand> operands,
             List<Field> flags, Map<String, Field> fields, Set<String> attributes, int overlapGroup, int line) {
+        this(id, mnemonic, form, fixedMask, fixedBits, operands, flags, fields, attributes, overlapGroup, line,
+                List.of());
+    }
+
+    InsnPattern(int id, String mnemonic, Form form, int fixedMask, int fixedBits, List<Operand> operands,
+            List<Field> flags, Map<String, Field> fields, Set<String> attributes, int overlapGroup, int line,
+            List<Alias.Condition> validity) {
+        this.validity = List.copyOf(validity);
         this.id = id;
         this.mnemonic = mnemonic;
         this.form = form;
@@ -64,7 +73,26 @@ public final class InsnPattern {
     }
 
     public boolean matches(int insn) {
-        return (insn & fixedMask) == fixedBits;
+        return (insn & fixedMask) == fixedBits && isValidForm(insn);
+    }
+
+    /**
+     * The row's validity conditions (the table's comparisons on a row, e.g. {@code ra!=0 ra!=rt} for loads with
+     * update): a word that matches the fixed bits but breaks one is an invalid form (Power ISA Book I 1.8.2),
+     * decoded as illegal, as binutils prints it as {@code .long}. Empty for most rows.
+     */
+    public List<Alias.Condition> validity() {
+        return validity;
+    }
+
+    /** Whether every validity condition holds for this word (true when the row has none). */
+    public boolean isValidForm(int insn) {
+        for (int i = 0; i < validity.size(); i++) {
+            if (!validity.get(i).holds(insn)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Operands in assembler order. */

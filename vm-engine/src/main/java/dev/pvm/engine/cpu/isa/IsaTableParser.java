@@ -315,7 +315,7 @@ final class IsaTableParser {
         for (int i = 3; i < t.length; i++) {
             String tok = t[i];
             if (!tok.startsWith("@") && !tok.startsWith("/") && !tok.startsWith("-") && !tok.contains("=")
-                    && !isFlag(tok, form)) {
+                    && !COMPARISON.matcher(tok).matches() && !isFlag(tok, form)) {
                 if (operandText != null) {
                     throw error(mnemonic + ": two operand lists ('" + operandText + "' and '" + tok
                             + "'); separate operands with commas, no spaces");
@@ -326,9 +326,15 @@ final class IsaTableParser {
         List<Operand> operands = operandText == null ? List.of()
                 : parseRowOperands(mnemonic, operandText, form, inline, rowFields, coverage);
 
+        List<String> validityText = new ArrayList<>();
         for (int i = 3; i < t.length; i++) {
             String tok = t[i];
             if (tok.equals(operandText)) {
+                continue;
+            }
+            if (COMPARISON.matcher(tok).matches()) {
+                // A validity condition over the row's fields; parsed once the row's fields are all known.
+                validityText.add(tok);
                 continue;
             }
             if (tok.startsWith("@")) {
@@ -403,6 +409,19 @@ final class IsaTableParser {
         coverage.requireComplete();
         InsnPattern p = new InsnPattern(patterns.size(), mnemonic, form, fixedMask, fixedBits, operands, flags,
                 rowFields, attributes, currentGroup, lineNo);
+        if (!validityText.isEmpty()) {
+            List<Alias.Condition> validity = new ArrayList<>();
+            for (String c : validityText) {
+                Matcher cm = COMPARISON.matcher(c);
+                if (!cm.matches()) {
+                    throw error(mnemonic + ": bad condition '" + c + "'");
+                }
+                validity.add(new Alias.Condition(expr(cm.group(1), p), Alias.Relation.of(cm.group(2)),
+                        expr(cm.group(3), p)));
+            }
+            p = new InsnPattern(patterns.size(), mnemonic, form, fixedMask, fixedBits, operands, flags, rowFields,
+                    attributes, currentGroup, lineNo, validity);
+        }
         patterns.add(p);
         patternSources.add(source);
         byMnemonic.put(mnemonic, p);

@@ -21,7 +21,9 @@ class DecoderTest {
             int free = ~p.fixedMask();
             for (int i = 0; i < 16; i++) {
                 int word = p.fixedBits() | (random.nextInt() & free);
-                assertThat(decoder.decode(word)).as("%s: 0x%08x", p.mnemonic(), word).isEqualTo(p.id());
+                // operand bits that break a validity condition (lwzu with RA=RT) make an invalid form
+                int expected = p.isValidForm(word) ? p.id() : Decoder.ILLEGAL;
+                assertThat(decoder.decode(word)).as("%s: 0x%08x", p.mnemonic(), word).isEqualTo(expected);
             }
         }
     }
@@ -33,6 +35,15 @@ class DecoderTest {
         // lwzx with its reserved bit 31 set is an invalid form.
         assertThat(decoder.decode(0x7c64282f)).isEqualTo(Decoder.ILLEGAL);
         assertThat(decoder.decodePattern(0x7c64282e).mnemonic()).isEqualTo("LWZX");
+        // lwzu r3,8(r3) and lbzu r3,8(0) break the row's "ra!=0 ra!=rt": invalid forms, as binutils says too.
+        assertThat(decoder.decode(0x84630008)).isEqualTo(Decoder.ILLEGAL);
+        assertThat(decoder.decode(0x8c600008)).isEqualTo(Decoder.ILLEGAL);
+        assertThat(decoder.decodePattern(0x84640008).mnemonic()).isEqualTo("LWZU");
+        // mfocrf needs exactly one FXM bit; mftb only reads TB and TBU
+        assertThat(decoder.decode(0x7c730026)).isEqualTo(Decoder.ILLEGAL);
+        assertThat(decoder.decodePattern(0x7c708026).mnemonic()).isEqualTo("MFOCRF");
+        assertThat(decoder.decodePattern(0x7c6c42e6).mnemonic()).isEqualTo("MFTB");
+        assertThat(decoder.decode(0x7c6c42e6 + (2 << 11))).as("mftb r3,270").isEqualTo(Decoder.ILLEGAL);
     }
 
     @Test

@@ -77,7 +77,7 @@ class LoadStoreOpsTest {
         t = TestCpu.bigEndian();
         t.set(3, 7).code("lwzu r3,8(r3)");
         assertThat(t.run(1)).isZero();
-        assertThat(t.cpu.pendingInterrupt.describe()).contains("invalid form");
+        assertThat(t.cpu.pendingInterrupt.describe()).contains("illegal instruction");
         assertThat(t.r(3)).as("unchanged").isEqualTo(7);
         t.cpu.pendingInterrupt = null;
         t.code("stbu r3,8(r0)");

@@ -57,6 +57,20 @@ class IsaTableParserTest {
     }
 
     @Test
+    void validityConditionsMakeInvalidFormsOfTheirRow() throws IOException {
+        Path file = TestResources.moduleDir().resolve("src/test/resources/isa/tables/ok_validity.isa");
+        IsaTable table = IsaTable.parse(Files.readString(file), "ok_validity.isa");
+        InsnPattern lu = table.pattern("LU");
+        assertThat(lu.validity()).hasSize(2);
+        assertThat(lu.isValidForm(0x84640008)).as("lu r3,8(r4)").isTrue();
+        assertThat(lu.isValidForm(0x84630008)).as("lu r3,8(r3)").isFalse();
+        assertThat(lu.isValidForm(0x84600008)).as("lu r3,8(0)").isFalse();
+        assertThat(lu.matches(0x84630008)).isFalse();
+        assertThat(new dev.pvm.engine.cpu.decode.Decoder(table).decode(0x84630008))
+                .isEqualTo(dev.pvm.engine.cpu.decode.Decoder.ILLEGAL);
+    }
+
+    @Test
     void overlapGroupRowsKeepTableOrder() throws IOException {
         IsaTable t = IsaTable.parse(TestResources.text("/isa/tables/ok_overlap_group.isa"), "ok_overlap_group");
         assertThat(t.pattern("ZERO").overlapGroup()).isEqualTo(0);
