@@ -23,7 +23,8 @@ public record GatewayProperties(
         @DefaultValue Engine engine) {
 
     /**
-     * @param launcher how engines run: "local" (child processes of the gateway); issue 8 adds "kubernetes"
+     * @param launcher how engines run: "local" (child processes of the gateway) or "kubernetes" (one Pod per VM,
+     *     settings under {@code pvm.engine.kubernetes})
      * @param jar the vm-engine jar; when unset, vm-engine/target/pvm-vm-engine-0.1.0-SNAPSHOT.jar is looked for in
      *     the working directory and its parents
      * @param java the java executable running engines; when unset, the gateway's own
@@ -39,7 +40,19 @@ public record GatewayProperties(
             @DefaultValue List<String> jvmOptions,
             @DefaultValue("60s") Duration portFileTimeout,
             @DefaultValue("10s") Duration stopTimeout,
-            @DefaultValue({"hello", "hello-be"}) List<String> builtins) {}
+            @DefaultValue({"hello", "hello-be"}) List<String> builtins) {
+
+        /** The values {@code pvm.engine.launcher} accepts. */
+        public static final List<String> LAUNCHERS = List.of("local", "kubernetes");
+
+        public Engine {
+            // Caught here, with the valid values, rather than as a missing EngineLauncher bean at startup.
+            if (!LAUNCHERS.contains(launcher)) {
+                throw new IllegalArgumentException("pvm.engine.launcher (PVM_ENGINE_LAUNCHER) must be one of "
+                        + LAUNCHERS + ", not '" + launcher + "'");
+            }
+        }
+    }
 
     public GatewayProperties {
         if (dataDir == null) {

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * Starts engines. A launch returns once the engine accepts gRPC calls; the caller then owns the channel and the
- * process. Implementations: {@link LocalProcessEngineLauncher} (a child JVM); issue 8 adds a Kubernetes one.
+ * process. Implementations: {@link LocalProcessEngineLauncher} (a child JVM, {@code pvm.engine.launcher=local}) and
+ * {@link dev.pvm.gateway.supervise.kubernetes.KubernetesEngineLauncher} (a Pod, {@code =kubernetes}).
  */
 public interface EngineLauncher {
 
@@ -15,7 +16,7 @@ public interface EngineLauncher {
      *
      * @throws EngineLaunchException when it cannot be started or does not come up in time (nothing is left running)
      */
-    LaunchedEngine launch(UUID vmId, Path vmDirectory);
+    LaunchedEngine launch(EngineRequest request);
 
     /**
      * Ends an engine left behind by an earlier gateway (which crashed before stopping it), if it is still there.

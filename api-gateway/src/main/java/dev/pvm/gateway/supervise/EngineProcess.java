@@ -1,6 +1,7 @@
 package dev.pvm.gateway.supervise;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -18,4 +19,17 @@ public interface EngineProcess {
 
     /** The last lines the engine logged, oldest first. */
     List<String> logTail(int lines);
+
+    /** Where {@link #logTail} reads from, as messages name it. */
+    default String logName() {
+        return LocalProcessEngineLauncher.ENGINE_LOG;
+    }
+
+    /**
+     * What is known about the end beyond the exit code, once {@link #exitCode()} completed: e.g. a pod's
+     * "container engine terminated: OOMKilled". Empty when the code says it all (a local process).
+     */
+    default Optional<String> exitReason() {
+        return Optional.empty();
+    }
 }

@@ -14,6 +14,7 @@ import dev.pvm.gateway.problem.VmConflictException;
 import dev.pvm.gateway.vm.VmRecord;
 import dev.pvm.gateway.vm.VmState;
 import dev.pvm.gateway.vm.VmStore;
+import dev.pvm.proto.common.v1.DeviceKind;
 import dev.pvm.proto.common.v1.HostPciDevice;
 import dev.pvm.proto.common.v1.VmSpec;
 import dev.pvm.proto.engine.v1.ConsoleChunk;
@@ -53,7 +54,8 @@ import org.springframework.stereotype.Service;
  * Create, follow StreamEvents (each state recorded) and StreamConsole (into console.log), Start. The VM is
  * STARTING until the engine reports RUNNING. When the engine reports SHUTOFF or FAILED the supervisor calls
  * Shutdown so that it exits. Engine exit: code 0 means SHUTOFF (unless already recorded), anything else FAILED
- * with the code and the last lines of engine.log; the devices are released in every case.
+ * with the code, what the launcher knows of the end (a pod's termination reason) and the last lines of the engine's
+ * log (engine.log, or the pod's); the devices are released in every case.
  */
 @Service
 public class EngineSupervisor {
@@ -127,7 +129,11 @@ public class EngineSupervisor {
             throw e;
         }
         VmRecord starting = store.changeState(id, VmState.STARTING, "launching the engine");
-        executor.execute(() -> run(session, spec, layout, reserved));
+        EngineRequest request = new EngineRequest(id, vm.name(), properties.vmDirectory(id), spec.getVcpus(),
+                spec.getMemoryMib(), (int) reserved.stream()
+                        .filter(d -> d.getKind() == DeviceKind.DEVICE_KIND_NVLINK2_GPU)
+                        .count());
+        executor.execute(() -> run(session, request, spec, layout, reserved));
         return starting;
     }
 
@@ -252,11 +258,12 @@ public class EngineSupervisor {
 
     // ---- the run, on a virtual thread ------------------------------------------------------------------------
 
-    private void run(EngineSession session, VmSpec spec, GuestLayout layout, List<HostPciDevice> reserved) {
+    private void run(EngineSession session, EngineRequest request, VmSpec spec, GuestLayout layout,
+            List<HostPciDevice> reserved) {
         UUID id = session.vmId;
         LaunchedEngine engine;
         try {
-            engine = launcher.launch(id, properties.vmDirectory(id));
+            engine = launcher.launch(request);
         } catch (EngineLaunchException e) {
             endWithoutEngine(session, "engine launch failed: " + e.getMessage());
             return;
@@ -429,9 +436,12 @@ public class EngineSupervisor {
                 state = VmState.FAILED;
                 String earlier = session.failure() != null ? session.failure()
                         : vm.state() == VmState.FAILED ? vm.stateReason() : null;
+                EngineProcess process = engine.process();
                 reason = (earlier == null ? "" : earlier + "; ") + "engine exited with code " + code
+                        + process.exitReason().map(r -> " (" + r + ")").orElse("")
                         + (session.killedByGateway() ? " (killed by the gateway)" : "")
-                        + "; last lines of engine.log:\n" + String.join("\n", engine.process().logTail(LOG_TAIL_LINES));
+                        + "; last lines of " + process.logName() + ":\n"
+                        + String.join("\n", process.logTail(LOG_TAIL_LINES));
             }
             String releaseProblem = release(session);
             if (releaseProblem != null) {

@@ -40,7 +40,9 @@ public class LocalProcessEngineLauncher implements EngineLauncher {
     }
 
     @Override
-    public LaunchedEngine launch(UUID vmId, Path vmDirectory) {
+    public LaunchedEngine launch(EngineRequest request) {
+        UUID vmId = request.vmId();
+        Path vmDirectory = request.vmDirectory();
         Path portFile = vmDirectory.resolve(PORT_FILE);
         Path engineLog = vmDirectory.resolve(ENGINE_LOG);
         List<String> command = EngineCommand.build(properties.engine(), portFile, Path.of(""));
@@ -48,11 +50,17 @@ public class LocalProcessEngineLauncher implements EngineLauncher {
         try {
             Files.createDirectories(vmDirectory);
             Files.deleteIfExists(portFile);
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(vmDirectory.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(engineLog.toFile())
-                    .start();
+                    .redirectOutput(engineLog.toFile());
+            // The gateway reaches its engines on loopback only; in a container the gateway itself listens on
+            // 0.0.0.0 (PVM_BIND_ADDRESS), which its engines must not inherit. Nor the gateway's own JVM options
+            // (a container sets its heap through JDK_JAVA_OPTIONS): engines get pvm.engine.jvm-options only.
+            builder.environment().put("PVM_BIND_ADDRESS", "127.0.0.1");
+            builder.environment().remove("JDK_JAVA_OPTIONS");
+            builder.environment().remove("JAVA_TOOL_OPTIONS");
+            process = builder.start();
         } catch (IOException e) {
             throw new EngineLaunchException("cannot start the engine (" + String.join(" ", command) + "): "
                     + e.getMessage(), e);

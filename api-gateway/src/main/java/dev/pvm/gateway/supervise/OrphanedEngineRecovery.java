@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * On startup, before requests are served: VMs recorded STARTING, RUNNING or PAUSED lost their supervisor when the
  * previous gateway ended without stopping them (a crash or kill). The gateway does not reattach to such engines: it
- * ends any that is still alive (found by its recorded pid and its port-file argument), marks the VM FAILED with
- * the reason, and releases its devices.
+ * ends any that is still alive (a local one found by its recorded pid and its port-file argument, a pod by the
+ * VM's pod name), marks the VM FAILED with the reason, and releases its devices.
  */
 @Component
 public class OrphanedEngineRecovery implements SmartInitializingSingleton {
@@ -40,7 +40,8 @@ public class OrphanedEngineRecovery implements SmartInitializingSingleton {
         for (VmRecord vm : store.withEngine()) {
             boolean ended = launcher.terminateOrphan(vm.id(), properties.vmDirectory(vm.id()), vm.enginePid());
             String reason = "the gateway restarted while the VM was " + vm.state() + "; "
-                    + (ended ? "its engine (pid " + vm.enginePid() + ") was no longer supervised and was stopped"
+                    + (ended ? "its engine" + (vm.enginePid() == null ? "" : " (pid " + vm.enginePid() + ")")
+                                     + " was no longer supervised and was stopped"
                              : "its engine is gone");
             if (!vm.definition().hostDevices().isEmpty()) {
                 try {

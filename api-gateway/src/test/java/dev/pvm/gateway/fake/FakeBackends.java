@@ -5,6 +5,7 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -13,7 +14,8 @@ import org.springframework.core.env.Environment;
 /**
  * The gateway's backing services as in-process fakes: placement-service and device-service on in-process gRPC
  * servers named by the channels' targets (spring.grpc.client.channel.{placement,device}.target =
- * in-process:NAME, which the test sets), and the engine launcher replaced by {@link FakeEngineLauncher}.
+ * in-process:NAME, which the test sets), and, in local mode, the engine launcher replaced by
+ * {@link FakeEngineLauncher}.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class FakeBackends {
@@ -55,8 +57,10 @@ public class FakeBackends {
         return target.substring("in-process:".length());
     }
 
+    /** Not in Kubernetes mode, whose tests run the real Kubernetes launcher against fabric8's mock API server. */
     @Bean
     @Primary
+    @ConditionalOnProperty(name = "pvm.engine.launcher", havingValue = "local", matchIfMissing = true)
     FakeEngineLauncher fakeEngineLauncher() {
         return new FakeEngineLauncher();
     }

@@ -3,6 +3,7 @@ package dev.pvm.gateway.fake;
 import dev.pvm.gateway.problem.EngineLaunchException;
 import dev.pvm.gateway.supervise.EngineLauncher;
 import dev.pvm.gateway.supervise.EngineProcess;
+import dev.pvm.gateway.supervise.EngineRequest;
 import dev.pvm.gateway.supervise.LaunchedEngine;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -26,9 +27,13 @@ public class FakeEngineLauncher implements EngineLauncher {
     public volatile String launchFailure;
     public final Map<UUID, FakeVmEngine> engines = new ConcurrentHashMap<>();
     public final Map<UUID, Boolean> orphansTerminated = new ConcurrentHashMap<>();
+    /** The last launch request per VM. */
+    public final Map<UUID, EngineRequest> requests = new ConcurrentHashMap<>();
 
     @Override
-    public LaunchedEngine launch(UUID vmId, Path vmDirectory) {
+    public LaunchedEngine launch(EngineRequest request) {
+        UUID vmId = request.vmId();
+        requests.put(vmId, request);
         if (launchFailure != null) {
             throw new EngineLaunchException(launchFailure);
         }

@@ -46,6 +46,7 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
     private final List<StreamObserver<ConsoleChunk>> consoleFollowers = new ArrayList<>();
     private VmStatus status = status(VmState.VM_STATE_DEFINED, "");
     private CreateRequest created;
+    private boolean crashPending;
 
     public FakeVmEngine(Scenario scenario, CompletableFuture<Integer> exit, List<String> log) {
         this.scenario = scenario;
@@ -80,16 +81,28 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
         switch (scenario) {
             case POWER_OFF -> end(status(VmState.VM_STATE_SHUTOFF, "guest powered off"));
             case CRASH -> {
-                log.add("engine: fatal: simulated crash");
-                Status gone = Status.UNAVAILABLE.withDescription("engine process exited");
-                eventFollowers.forEach(f -> f.onError(gone.asRuntimeException()));
-                consoleFollowers.forEach(f -> f.onError(gone.asRuntimeException()));
-                eventFollowers.clear();
-                consoleFollowers.clear();
-                exit.complete(3);
+                // The supervisor subscribes to the console before Start, but asynchronously: its StreamConsole
+                // call may reach this server after Start. Crash once the console follower is there, so that the
+                // greeting is delivered before the "process" (and its server) goes away, as the test expects.
+                if (consoleFollowers.isEmpty()) {
+                    crashPending = true;
+                } else {
+                    crash();
+                }
             }
             default -> { }
         }
+    }
+
+    private void crash() {
+        crashPending = false;
+        log.add("engine: fatal: simulated crash");
+        Status gone = Status.UNAVAILABLE.withDescription("engine process exited");
+        eventFollowers.forEach(f -> f.onError(gone.asRuntimeException()));
+        consoleFollowers.forEach(f -> f.onError(gone.asRuntimeException()));
+        eventFollowers.clear();
+        consoleFollowers.clear();
+        exit.complete(3);
     }
 
     @Override
@@ -125,6 +138,9 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
             out.onCompleted();
         } else {
             consoleFollowers.add(out);
+            if (crashPending) {
+                crash();
+            }
         }
     }
 

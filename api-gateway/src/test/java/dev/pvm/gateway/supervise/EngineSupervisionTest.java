@@ -63,6 +63,13 @@ class EngineSupervisionTest extends GatewayTestBase {
                 .andExpect(jsonPath("$.state").value("FAILED"))
                 .andExpect(jsonPath("$.stateReason").value(containsString("engine exited with code 3")))
                 .andExpect(jsonPath("$.stateReason").value(containsString("engine: fatal: simulated crash")));
+        // The launcher is told what the VM uses (a Kubernetes launcher sizes the pod from it): the definition's
+        // vCPUs and memory, and the reserved devices of kind NVLINK2_GPU.
+        assertThat(launcher.requests.get(id)).satisfies(r -> {
+            assertThat(r.vcpus()).isEqualTo(2);
+            assertThat(r.memoryMiB()).isEqualTo(1024);
+            assertThat(r.nvlink2Gpus()).isEqualTo(1);
+        });
         assertThat(devices.holders()).doesNotContainValue(id.toString());
         mvc.perform(get("/api/v1/vms/" + id + "/console")).andExpect(content().string(FakeVmEngine.GREETING));
     }

@@ -40,6 +40,10 @@ class LocalProcessEngineLauncherTest {
         return new LocalProcessEngineLauncher(properties);
     }
 
+    private static EngineRequest request(Path vmDirectory) {
+        return new EngineRequest(UUID.randomUUID(), "vm", vmDirectory, 1, 256, 0);
+    }
+
     private Path script(String body) throws Exception {
         Path script = dir.resolve("fake-java");
         Files.writeString(script, "#!/bin/sh\n" + body);
@@ -55,10 +59,10 @@ class LocalProcessEngineLauncherTest {
                 .build().start();
         try {
             // Args: --enable-native-access=ALL-UNNAMED -Xmx256m -jar JAR serve --grpc-port 0 --port-file FILE
-            Path java = script("echo \"args: $*\"\necho " + engine.getPort() + " > \"$9.tmp\" && mv \"$9.tmp\" \"$9\"\n"
+            Path java = script("echo \"args: $*\"\necho \"bind: $PVM_BIND_ADDRESS\"\necho " + engine.getPort() + " > \"$9.tmp\" && mv \"$9.tmp\" \"$9\"\n"
                     + "echo 'pvm-engine: listening'\nexec sleep 600\n");
             Path vmDir = dir.resolve("vm");
-            LaunchedEngine launched = launcher(java).launch(UUID.randomUUID(), vmDir);
+            LaunchedEngine launched = launcher(java).launch(request(vmDir));
 
             byte[] dtb = VmEngineGrpc.newBlockingStub(launched.channel())
                     .withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -71,7 +75,7 @@ class LocalProcessEngineLauncherTest {
             assertThat(launched.process().logTail(20)).contains(
                     "args: --enable-native-access=ALL-UNNAMED -Xmx256m -jar " + dir.resolve("engine.jar")
                             + " serve --grpc-port 0 --port-file " + vmDir.resolve("engine.port"),
-                    "pvm-engine: listening");
+                    "bind: 127.0.0.1", "pvm-engine: listening");
             launched.channel().shutdownNow();
         } finally {
             engine.shutdownNow();
@@ -81,7 +85,7 @@ class LocalProcessEngineLauncherTest {
     @Test
     void anEngineExitingBeforeListeningIsALaunchFailureWithItsLog() throws Exception {
         Path java = script("echo 'Error: Unable to access jarfile'\nexit 1\n");
-        assertThatThrownBy(() -> launcher(java).launch(UUID.randomUUID(), dir.resolve("vm")))
+        assertThatThrownBy(() -> launcher(java).launch(request(dir.resolve("vm"))))
                 .isInstanceOf(EngineLaunchException.class)
                 .hasMessageContaining("engine exited with code 1 before listening")
                 .hasMessageContaining("Error: Unable to access jarfile");
@@ -92,7 +96,7 @@ class LocalProcessEngineLauncherTest {
         GatewayProperties properties = new GatewayProperties(dir, Duration.ofSeconds(5), Duration.ofMinutes(1),
                 new GatewayProperties.Engine("local", dir.resolve("missing.jar"), null, List.of(),
                         Duration.ofSeconds(30), Duration.ofSeconds(5), List.of("hello")));
-        assertThatThrownBy(() -> new LocalProcessEngineLauncher(properties).launch(UUID.randomUUID(), dir))
+        assertThatThrownBy(() -> new LocalProcessEngineLauncher(properties).launch(request(dir)))
                 .isInstanceOf(EngineLaunchException.class)
                 .hasMessageContaining("no engine jar at " + dir.resolve("missing.jar"));
     }
