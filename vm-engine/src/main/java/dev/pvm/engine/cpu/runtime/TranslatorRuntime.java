@@ -13,6 +13,10 @@ import java.nio.ByteOrder;
  * (MSR[DR]=0), inside the RAM block at address 0, and for stores a page without translated code; anything else
  * goes through {@link StorageAccess} exactly as the interpreter does (same faults, same MMIO behaviour).
  *
+ * <p>The {@code le}/{@code be} entry points name the byte order of the access; a unit translated for one byte
+ * order uses the other for the byte-reversed instructions, so the slow path picks the reversed accessor when
+ * the order differs from the CPU's.
+ *
  * <p>One instance per VM; the translated unit keeps it in a local so HotSpot sees one receiver type at every call
  * site and inlines these small methods into the unit.
  */
@@ -91,37 +95,43 @@ public final class TranslatorRuntime {
     @HelperEffect(Effect.MEMORY)
     public int load16be(CpuState cpu, long ea) {
         long a = inlineAddress(cpu, ea);
-        return a >= 0 ? ram.get(SHORT_BE, a) & 0xffff : storage.load16(cpu, ea);
+        return a >= 0 ? ram.get(SHORT_BE, a) & 0xffff
+                : (!cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16le(CpuState cpu, long ea) {
         long a = inlineAddress(cpu, ea);
-        return a >= 0 ? ram.get(SHORT_LE, a) & 0xffff : storage.load16(cpu, ea);
+        return a >= 0 ? ram.get(SHORT_LE, a) & 0xffff
+                : (cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32be(CpuState cpu, long ea) {
         long a = inlineAddress(cpu, ea);
-        return a >= 0 ? ram.get(INT_BE, a) : storage.load32(cpu, ea);
+        return a >= 0 ? ram.get(INT_BE, a)
+                : (!cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32le(CpuState cpu, long ea) {
         long a = inlineAddress(cpu, ea);
-        return a >= 0 ? ram.get(INT_LE, a) : storage.load32(cpu, ea);
+        return a >= 0 ? ram.get(INT_LE, a)
+                : (cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64be(CpuState cpu, long ea) {
         long a = inlineAddress(cpu, ea);
-        return a >= 0 ? ram.get(LONG_BE, a) : storage.load64(cpu, ea);
+        return a >= 0 ? ram.get(LONG_BE, a)
+                : (!cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64le(CpuState cpu, long ea) {
         long a = inlineAddress(cpu, ea);
-        return a >= 0 ? ram.get(LONG_LE, a) : storage.load64(cpu, ea);
+        return a >= 0 ? ram.get(LONG_LE, a)
+                : (cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
@@ -142,7 +152,11 @@ public final class TranslatorRuntime {
             ram.set(SHORT_BE, a, (short) value);
         } else {
             trappedStore(cpu, ea, 2);
-            storage.store16(cpu, ea, value);
+            if (!cpu.littleEndian) {
+                storage.store16(cpu, ea, value);
+            } else {
+                storage.store16Reversed(cpu, ea, value);
+            }
         }
     }
 
@@ -153,7 +167,11 @@ public final class TranslatorRuntime {
             ram.set(SHORT_LE, a, (short) value);
         } else {
             trappedStore(cpu, ea, 2);
-            storage.store16(cpu, ea, value);
+            if (cpu.littleEndian) {
+                storage.store16(cpu, ea, value);
+            } else {
+                storage.store16Reversed(cpu, ea, value);
+            }
         }
     }
 
@@ -164,7 +182,11 @@ public final class TranslatorRuntime {
             ram.set(INT_BE, a, (int) value);
         } else {
             trappedStore(cpu, ea, 4);
-            storage.store32(cpu, ea, value);
+            if (!cpu.littleEndian) {
+                storage.store32(cpu, ea, value);
+            } else {
+                storage.store32Reversed(cpu, ea, value);
+            }
         }
     }
 
@@ -175,7 +197,11 @@ public final class TranslatorRuntime {
             ram.set(INT_LE, a, (int) value);
         } else {
             trappedStore(cpu, ea, 4);
-            storage.store32(cpu, ea, value);
+            if (cpu.littleEndian) {
+                storage.store32(cpu, ea, value);
+            } else {
+                storage.store32Reversed(cpu, ea, value);
+            }
         }
     }
 
@@ -186,7 +212,11 @@ public final class TranslatorRuntime {
             ram.set(LONG_BE, a, value);
         } else {
             trappedStore(cpu, ea, 8);
-            storage.store64(cpu, ea, value);
+            if (!cpu.littleEndian) {
+                storage.store64(cpu, ea, value);
+            } else {
+                storage.store64Reversed(cpu, ea, value);
+            }
         }
     }
 
@@ -197,7 +227,11 @@ public final class TranslatorRuntime {
             ram.set(LONG_LE, a, value);
         } else {
             trappedStore(cpu, ea, 8);
-            storage.store64(cpu, ea, value);
+            if (cpu.littleEndian) {
+                storage.store64(cpu, ea, value);
+            } else {
+                storage.store64Reversed(cpu, ea, value);
+            }
         }
     }
 

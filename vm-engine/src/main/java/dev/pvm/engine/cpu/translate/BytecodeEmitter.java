@@ -357,11 +357,13 @@ public final class BytecodeEmitter implements Opcodes {
                 mv.visitVarInsn(LLOAD, REMAINING);
                 mv.visitInsn(LCMP);
                 mv.visitJumpInsn(IFLT, blockLabels[t]);
+                setCia(pc());
                 mv.visitJumpInsn(GOTO, exitStub(target));
             } else {
                 mv.visitJumpInsn(GOTO, blockLabels[t]);
             }
         } else {
+            setCia(pc());
             mv.visitJumpInsn(GOTO, exitStub(target));
         }
         flowEnded |= unconditional;
@@ -370,8 +372,19 @@ public final class BytecodeEmitter implements Opcodes {
     /** Leaves through a register branch; the target is in {@link #TEMP_B}. */
     public void takeIndirect(boolean unconditional) {
         addCount(index + 1 - blockStart);
+        setCia(pc());
         mv.visitJumpInsn(GOTO, indirectStub);
         flowEnded |= unconditional;
+    }
+
+    /**
+     * CIA as the interpreter leaves it: the last instruction executed. Written only when leaving the unit, never
+     * per instruction.
+     */
+    private void setCia(long address) {
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushLong(address);
+        mv.visitFieldInsn(PUTFIELD, CPU, "cia", "J");
     }
 
     private Label exitStub(long target) {
@@ -419,6 +432,7 @@ public final class BytecodeEmitter implements Opcodes {
     long[] epilogue(String faultType, String memoryFaultType, String codeModifiedType) {
         if (!flowEnded) {
             addCount(unit.length() - blockStart);
+            setCia(unit.pc(unit.length() - 1));
             mv.visitJumpInsn(GOTO, exitStub(unit.endPc()));
         }
         mv.visitLabel(bodyEnd);

@@ -41,17 +41,26 @@ final class Differential {
         f.memory.write(GuestFixture.DATA, data);
     }
 
-    /** Both engines over {@code lines} from the state seeded by {@code seed}; the translator's fixture returned. */
+    /** Both engines over {@code lines} from the state seeded by {@code seed}. */
     static void check(boolean littleEndian, long seed, String... lines) {
+        compare(littleEndian, "seed " + seed + " program " + Arrays.toString(lines), f -> {
+            f.code(lines);
+            randomState(f, seed);
+        });
+    }
+
+    /**
+     * Both engines after the same {@code setup}, run until they stop (at most 100000 instructions).
+     */
+    static void compare(boolean littleEndian, String what, java.util.function.Consumer<GuestFixture> setup) {
         try (GuestFixture interp = new GuestFixture(ExecutionMode.INTERPRETER, littleEndian);
                 GuestFixture trans = new GuestFixture(ExecutionMode.TRANSLATOR, littleEndian)) {
             for (GuestFixture f : List.of(interp, trans)) {
-                f.code(lines);
-                randomState(f, seed);
+                setup.accept(f);
             }
-            long ni = interp.run(10_000);
-            long nt = trans.run(10_000);
-            String where = "seed " + seed + (littleEndian ? " LE" : " BE") + " program " + Arrays.toString(lines);
+            long ni = interp.run(100_000);
+            long nt = trans.run(100_000);
+            String where = what + (littleEndian ? " LE" : " BE");
             assertThat(CpuStateFields.differences(interp.cpu, trans.cpu)).as(where).isEmpty();
             assertThat(nt).as(where).isEqualTo(ni);
             byte[] a = new byte[0x400];
