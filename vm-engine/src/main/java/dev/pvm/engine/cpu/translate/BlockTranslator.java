@@ -52,6 +52,9 @@ public final class BlockTranslator implements Opcodes {
         return translated;
     }
 
+    /**
+     * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
+     */
     public CompiledUnit translate(TranslationUnit unit) {
         boolean[] gprs = new boolean[32];
         for (int i = 0; i < unit.length(); i++) {
@@ -95,7 +98,7 @@ public final class BlockTranslator implements Opcodes {
                 Type.getInternalName(GuestMemoryAccessException.class),
                 Type.getInternalName(CodeModifiedSignal.class));
         cw.visitEnd();
-        byte[] bytes = cw.toByteArray();
+        byte[] bytes = cw.toByteArray(); // MethodTooLargeException propagates: the executor retries shorter
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
             CompiledUnit.UnitInfo info = new CompiledUnit.UnitInfo(unit.startPc(), unit.mode(), unit.length(), exits);

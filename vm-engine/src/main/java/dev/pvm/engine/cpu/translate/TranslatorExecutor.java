@@ -16,6 +16,7 @@ import dev.pvm.engine.memory.AddressSpace;
 import dev.pvm.engine.memory.GuestMemory;
 import dev.pvm.engine.memory.RamRegion;
 import java.lang.foreign.MemorySegment;
+import org.objectweb.asm.MethodTooLargeException;
 
 /**
  * Runs a vCPU through translated units: looks the unit for NIA up (translating it on first use), runs it, and
@@ -156,14 +157,34 @@ public final class TranslatorExecutor implements CpuExecutor {
         long mode = cpu.msr & TranslationUnit.MODE_MASK;
         CompiledUnit u = cache.get(pc, mode);
         if (u == null) {
-            TranslationUnit tu = scanner.scan(cpu, pc, BlockScanner.MAX_INSNS);
-            if (tu == null) {
+            u = translateAt(cpu, pc);
+            if (u == null) {
                 return null;
             }
-            u = translator.translate(tu);
             cache.put(u, pages);
         }
         return u;
+    }
+
+    /**
+     * Scans and translates the unit at {@code pc}; a unit whose method would exceed the JVM's 64 KiB code limit
+     * (many fallbacks, each spilling and reloading registers) is scanned again at half the length.
+     */
+    private CompiledUnit translateAt(CpuState cpu, long pc) {
+        for (int max = BlockScanner.MAX_INSNS;; max = Math.max(1, max / 2)) {
+            TranslationUnit tu = scanner.scan(cpu, pc, max);
+            if (tu == null) {
+                return null;
+            }
+            try {
+                return translator.translate(tu);
+            } catch (MethodTooLargeException e) {
+                if (max == 1) {
+                    throw new IllegalStateException(String.format("one instruction at 0x%x does not fit a method",
+                            pc), e);
+                }
+            }
+        }
     }
 
     @Override

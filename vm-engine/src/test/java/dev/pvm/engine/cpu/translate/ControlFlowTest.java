@@ -139,4 +139,15 @@ class ControlFlowTest {
             assertThat(f.cpu.gpr[7]).isEqualTo(GuestFixture.CODE + 16);
         }
     }
+
+    @Test
+    void aUnitTooLargeForOneJvmMethodIsSplit() {
+        // 190 fallbacks (mulhd is not inline), each spilling and reloading the 29 registers the adds keep in locals.
+        String[] lines = new String[380];
+        for (int i = 0; i < 190; i++) {
+            lines[2 * i] = "mulhd r" + (3 + i % 29) + ",r" + (3 + (i + 5) % 29) + ",r" + (3 + (i + 11) % 29);
+            lines[2 * i + 1] = "add r" + (3 + (i + 7) % 29) + ",r" + (3 + (i + 1) % 29) + ",r" + (3 + (i + 2) % 29);
+        }
+        Differential.check(false, 42, lines);
+    }
 }
