@@ -150,4 +150,27 @@ class ControlFlowTest {
         }
         Differential.check(false, 42, lines);
     }
+
+    @Test
+    void aStoreByAnInterpreterFallbackInvalidatesToo() {
+        // dcbz (not inline: it runs the interpreter's semantics through the tracking memory view) clears the
+        // 128-byte block holding F after F ran once translated; the second call must hit the zeros (illegal).
+        long target = GuestFixture.CODE + 0x2000;
+        for (boolean le : new boolean[] {false, true}) {
+            java.util.function.Consumer<GuestFixture> program = f -> {
+                f.cpu.gpr[21] = target;
+                f.code("addi r3,0,0", "bl " + target, "dcbz 0,r21", "bl " + target, "addi r6,r3,0");
+                f.memory.store32(target, f.assemble("addi r3,r3,1", target), f.order());
+                f.memory.store32(target + 4, f.assemble("bclr 20,0", target + 4), f.order());
+            };
+            Differential.compare(le, "dcbz over code", program);
+            try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+                program.accept(f);
+                f.run(1000);
+                assertThat(f.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.Program.class);
+                assertThat(f.cpu.cia).isEqualTo(target);
+                assertThat(f.cpu.gpr[3]).isEqualTo(1);
+            }
+        }
+    }
 }
