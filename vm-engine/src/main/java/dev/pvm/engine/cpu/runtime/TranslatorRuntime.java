@@ -75,13 +75,16 @@ public final class TranslatorRuntime {
         return a;
     }
 
-    /** A store that the trap bytes stopped: journal it, refuse it on a code page, else let it through. */
+    /**
+     * A store that the trap bytes stopped: refused (before anything is written) when it overwrites translated
+     * code, else let through to the slow path, which journals it in lockstep mode.
+     */
     private void trappedStore(CpuState cpu, long ea, int size) {
         if ((cpu.msr & Msr.DR) != 0) {
             return;
         }
         long a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
-        if (pages.holdsCode(a >>> CodePageMap.PAGE_SHIFT) || pages.holdsCode((a + size - 1) >>> CodePageMap.PAGE_SHIFT)) {
+        if (pages.overlapsCode(a, size)) {
             throw CodeModifiedSignal.INSTANCE;
         }
     }

@@ -68,11 +68,37 @@ public final class TranslatorBenchmark {
         }
     }
 
+    /**
+     * gcc -O2 code: benchmarks/freestanding/kernels.c (table CRC-32 and quicksort), built by its build.sh into a
+     * flat image for address 0x10000.
+     */
+    static java.util.function.Consumer<GuestFixture> compiled(java.nio.file.Path image) {
+        return f -> {
+            try {
+                f.memory.write(0x10000, java.nio.file.Files.readAllBytes(image));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            f.cpu.nia = 0x10000; // main, which never returns
+            f.cpu.gpr[12] = 0x10000;
+            f.cpu.gpr[1] = 0xF0000;
+        };
+    }
+
     public static void main(String[] args) {
         long interpInsns = args.length > 0 ? Long.parseLong(args[0]) : 50_000_000L;
         long transInsns = args.length > 1 ? Long.parseLong(args[1]) : 500_000_000L;
-        for (var entry : java.util.Map.<String, java.util.function.Consumer<GuestFixture>>of("crc32", TranslatorBenchmark::crc32,
-                "sum+calls", TranslatorBenchmark::sumWithCalls).entrySet()) {
+        java.nio.file.Path image = java.nio.file.Path.of(args.length > 2 ? args[2]
+                : "benchmarks/freestanding/kernels.bin");
+        var programs = new java.util.LinkedHashMap<String, java.util.function.Consumer<GuestFixture>>();
+        programs.put("crc32-asm", TranslatorBenchmark::crc32);
+        programs.put("sum+calls", TranslatorBenchmark::sumWithCalls);
+        if (java.nio.file.Files.exists(image)) {
+            programs.put("gcc-O2", compiled(image));
+        } else {
+            System.out.println("(no " + image + ": run benchmarks/freestanding/build.sh for the gcc -O2 guest)");
+        }
+        for (var entry : programs.entrySet()) {
             double i = mips(ExecutionMode.INTERPRETER, entry.getValue(), interpInsns);
             double t = mips(ExecutionMode.TRANSLATOR, entry.getValue(), transInsns);
             System.out.printf(Locale.ROOT, "%-10s interpreter %8.1f MIPS   translator %8.1f MIPS   (x%.1f)%n",
