@@ -173,4 +173,23 @@ class ControlFlowTest {
             }
         }
     }
+
+    @Test
+    void dataSharingAPageWithCodeDoesNotInvalidateIt() {
+        // A loop storing into words just after its own code (same 4 KiB page) 100 times.
+        java.util.function.Consumer<GuestFixture> program = f -> {
+            f.cpu.gpr[21] = GuestFixture.CODE + 0x100;
+            f.code("addi r3,0,0", "addi r4,0,100", "mtspr 9,r4");
+            long loop = f.next();
+            f.code("addi r3,r3,1", "stw r3,0(r21)", "stdu r3,8(r21)", "bc 16,0," + loop, "lwz r6,-8(r21)");
+        };
+        Differential.compare(false, "data next to code", program);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            program.accept(f);
+            f.run(10_000);
+            assertThat(f.cpu.gpr[6]).isEqualTo(100);
+            assertThat(((TranslatorExecutor) f.executor).cache().invalidations()).isZero();
+            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(1);
+        }
+    }
 }
