@@ -42,6 +42,12 @@ public final class TranslatedOps {
         return Long.rotateLeft(w | (w << 32), n);
     }
 
+    /** CA of a shift right algebraic doubleword by {@code n} (0..63): a negative value lost one bits. */
+    @HelperEffect(Effect.PURE)
+    public static int sradCarry(long x, int n) {
+        return x < 0 && (x & ((1L << n) - 1)) != 0 ? 1 : 0;
+    }
+
     /**
      * After an interpreter fallback inside a unit: whether the unit must stop here because the instruction
      * raised, stopped the CPU, branched, or changed a mode bit the unit was translated for.

@@ -119,6 +119,11 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitVarInsn(LSTORE, gprSlot(r));
     }
 
+    /** Pushes the CpuState, for emitters that write the XER bits kept there (CA, CA32). */
+    public void loadCpu() {
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+    }
+
     public void loadCr() {
         mv.visitVarInsn(ILOAD, CR);
     }

@@ -5,7 +5,7 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Inline bytecode for the common rotates and shifts (Book I 3.3.14): rlwinm, rldicl, rldicr with their masks
- * computed at translation time, sld and srd.
+ * computed at translation time, sld, srd and sradi (which sets CA).
  */
 final class RotateShiftEmitters implements Opcodes {
 
@@ -26,6 +26,27 @@ final class RotateShiftEmitters implements Opcodes {
         });
         t.bind("RLDICL", (e, row, i) -> rotateDouble(e, row, i, TranslatedOps.mask(row.field("mb").raw(i), 63)));
         t.bind("RLDICR", (e, row, i) -> rotateDouble(e, row, i, TranslatedOps.mask(0, row.field("me").raw(i))));
+        t.bind("SRADI", (e, row, i) -> {
+            int ra = row.field("ra").raw(i);
+            int rs = row.field("rs").raw(i);
+            int sh = row.field("sh").raw(i);
+            // CA and CA32 first (RS may be RA): both are the carry in 64-bit mode (Book I 3.3.14.2).
+            e.loadCpu();
+            e.loadGpr(rs);
+            e.pushInt(sh);
+            e.callStatic(BytecodeEmitter.OPS, "sradCarry", "(JI)I");
+            e.mv().visitInsn(DUP_X1);
+            e.mv().visitFieldInsn(PUTFIELD, "dev/pvm/engine/cpu/CpuState", "ca", "I");
+            e.loadCpu();
+            e.mv().visitInsn(SWAP);
+            e.mv().visitFieldInsn(PUTFIELD, "dev/pvm/engine/cpu/CpuState", "ca32", "I");
+            e.loadGpr(rs);
+            e.pushInt(sh);
+            e.mv().visitInsn(LSHR);
+            e.storeGpr(ra);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
         shift(t, "SLD", LSHL);
         shift(t, "SRD", LUSHR);
     }

@@ -49,7 +49,8 @@ class InlineEmitterTest {
                 "rldicr r19,r3,1,62", "rldicr. r4,r5,60,0", "rldicr r6,r7,63,0", "rldicl r8,r9,1,63",
                 "addi r10,0,0", "addi r11,0,63", "addi r12,0,64", "addi r13,0,127", "addi r14,0,128",
                 "sld r15,r16,r10", "sld r16,r17,r11", "sld. r17,r18,r12", "srd r18,r19,r13", "srd. r19,r3,r14",
-                "srd r4,r5,r11");
+                "srd r4,r5,r11", "sradi r6,r7,0", "sradi. r8,r9,63", "sradi r10,r10,5", "sradi r11,r12,1",
+                "adde r13,r14,r15");
     }
 
     @ParameterizedTest
