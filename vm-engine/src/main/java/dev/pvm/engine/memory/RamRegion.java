@@ -62,6 +62,16 @@ public final class RamRegion implements AutoCloseable {
         return segment;
     }
 
+    /**
+     * The host memory for the translator's inline loads and stores (offset 0 is guest physical {@link #base()}).
+     *
+     * <p>SAFETY: the segment lives until {@link #close()}; callers must not use it afterwards. Translated code
+     * and the machine that closes the region run on the same vCPU thread, so no access can race the close.
+     */
+    public MemorySegment hostSegment() {
+        return segment;
+    }
+
     /** Releases the host memory; the region must not be used afterwards. */
     @Override
     public void close() {

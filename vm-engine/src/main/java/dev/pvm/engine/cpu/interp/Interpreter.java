@@ -46,6 +46,11 @@ public final class Interpreter {
         return storage;
     }
 
+    /** The semantics bound to table row {@code rowId}: the translator's fallback for rows it does not inline. */
+    public Semantics semantics(int rowId) {
+        return semantics[rowId];
+    }
+
     /**
      * Runs {@code cpu} from {@code cpu.nia}.
      *

@@ -7,8 +7,10 @@ import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.asm.InsnAssembler;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.disasm.Disassembler;
-import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.cpu.translate.CpuExecutor;
+import dev.pvm.engine.cpu.translate.CpuExecutors;
+import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.devices.vty.ConsoleSink;
 import dev.pvm.engine.devices.vty.SpaprVty;
 import dev.pvm.engine.hcall.HcallTable;
@@ -50,7 +52,8 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     private final AddressSpace memory;
     private final CpuState[] cpus;
     private final boolean[] running;
-    private final Interpreter interpreter;
+    /** Runs the boot vCPU: the translator unless the {@code pvm.cpu.mode} system property says otherwise. */
+    private final CpuExecutor executor;
     private final Disassembler disassembler;
     private final HcallTable hcalls;
     private final RtasTable rtas;
@@ -88,7 +91,8 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         long start = System.nanoTime();
         // 512 MHz from the host's monotonic clock: nanoseconds * 512 / 1000.
         TimeBase timeBase = () -> (System.nanoTime() - start) * 64 / 125;
-        this.interpreter = new Interpreter(decoder, memory, hcalls, timeBase, cpuModel);
+        this.executor = CpuExecutors.create(ExecutionMode.fromSystemProperty(), decoder, memory, hcalls, timeBase,
+                cpuModel);
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
     }
@@ -139,6 +143,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
                     + SpaprBootLoader.FDT_MAX_SIZE + "-byte area");
         }
         memory.write(boot.fdtAddress(), fdt);
+        executor.codeChanged();
         CpuState boot0 = cpus[0];
         boot0.nia = boot.entry();
         boot0.gpr[3] = boot.fdtAddress();
@@ -158,7 +163,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
      */
     public RunOutcome run(long budget) {
         CpuState cpu = cpus[0];
-        long done = interpreter.run(cpu, budget);
+        long done = executor.run(cpu, budget);
         retired += done;
         if (cpu.pendingInterrupt != null) {
             String reason = GuestFailureReport.describe(cpu.pendingInterrupt, cpu, memory, disassembler);

@@ -1,0 +1,99 @@
+package dev.pvm.engine.cpu.runtime;
+
+import dev.pvm.engine.memory.GuestMemory;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Guest memory as the translator's slow paths and interpreter fallbacks see it: every store first invalidates
+ * translations on the pages it writes and, in lockstep mode, journals the old bytes. Loads pass straight through.
+ */
+public final class TrackingMemory implements GuestMemory {
+
+    private final GuestMemory memory;
+    private final CodePageMap pages;
+    private final WriteJournal journal;
+
+    public TrackingMemory(GuestMemory memory, CodePageMap pages, WriteJournal journal) {
+        this.memory = memory;
+        this.pages = pages;
+        this.journal = journal;
+    }
+
+    private void writing(long address, long length) {
+        journal.record(address, length);
+        pages.written(address, length);
+    }
+
+    @Override
+    public int load8(long address) {
+        return memory.load8(address);
+    }
+
+    @Override
+    public int load16(long address, ByteOrder order) {
+        return memory.load16(address, order);
+    }
+
+    @Override
+    public int load32(long address, ByteOrder order) {
+        return memory.load32(address, order);
+    }
+
+    @Override
+    public long load64(long address, ByteOrder order) {
+        return memory.load64(address, order);
+    }
+
+    @Override
+    public void store8(long address, int value) {
+        writing(address, 1);
+        memory.store8(address, value);
+    }
+
+    @Override
+    public void store16(long address, int value, ByteOrder order) {
+        writing(address, 2);
+        memory.store16(address, value, order);
+    }
+
+    @Override
+    public void store32(long address, int value, ByteOrder order) {
+        writing(address, 4);
+        memory.store32(address, value, order);
+    }
+
+    @Override
+    public void store64(long address, long value, ByteOrder order) {
+        writing(address, 8);
+        memory.store64(address, value, order);
+    }
+
+    @Override
+    public void read(long address, byte[] destination, int offset, int length) {
+        memory.read(address, destination, offset, length);
+    }
+
+    @Override
+    public void write(long address, byte[] source, int offset, int length) {
+        writing(address, length);
+        memory.write(address, source, offset, length);
+    }
+
+    @Override
+    public void write(long address, MemorySegment source) {
+        writing(address, source.byteSize());
+        memory.write(address, source);
+    }
+
+    @Override
+    public void fill(long address, long length, byte value) {
+        writing(address, length);
+        memory.fill(address, length, value);
+    }
+
+    @Override
+    public boolean isBacked(long address, long length) {
+        return memory.isBacked(address, length);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.pvm.engine.cpu.runtime;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
+import dev.pvm.engine.cpu.runtime.HelperEffect.Effect;
+import dev.pvm.engine.memory.GuestMemoryAccessException;
+
+/**
+ * Static helpers for translated code: small pure functions HotSpot inlines, and the exits that need more than a
+ * few bytecodes. Each one declares its {@link HelperEffect}.
+ */
+public final class TranslatedOps {
+
+    private TranslatedOps() {
+    }
+
+    /** A CR field's LT/GT/EQ bits for a signed comparison (Book I 3.3.10), SO not included. */
+    @HelperEffect(Effect.PURE)
+    public static int compareSigned(long a, long b) {
+        return a < b ? 8 : a > b ? 4 : 2;
+    }
+
+    @HelperEffect(Effect.PURE)
+    public static int compareUnsigned(long a, long b) {
+        int c = Long.compareUnsigned(a, b);
+        return c < 0 ? 8 : c > 0 ? 4 : 2;
+    }
+
+    /** The ISA's MASK(mb, me) over 64 bits (Book I 3.3.14), for rotate masks known only at run time. */
+    @HelperEffect(Effect.PURE)
+    public static long mask(int mb, int me) {
+        long fromMb = -1L >>> mb;
+        long toMe = me == 63 ? -1L : ~(-1L >>> (me + 1));
+        return mb <= me ? fromMb & toMe : fromMb | toMe;
+    }
+
+    /** ROTL32: the low word duplicated into both halves, rotated left. */
+    @HelperEffect(Effect.PURE)
+    public static long rotl32(long x, int n) {
+        long w = x & 0xFFFF_FFFFL;
+        return Long.rotateLeft(w | (w << 32), n);
+    }
+
+    /** CA of a shift right algebraic doubleword by {@code n} (0..63): a negative value lost one bits. */
+    @HelperEffect(Effect.PURE)
+    public static int sradCarry(long x, int n) {
+        return x < 0 && (x & ((1L << n) - 1)) != 0 ? 1 : 0;
+    }
+
+    /**
+     * After an interpreter fallback inside a unit: whether the unit must stop here because the instruction
+     * raised, stopped the CPU, branched, or changed a mode bit the unit was translated for.
+     */
+    @HelperEffect(Effect.CPU_STATE)
+    public static boolean mustLeave(CpuState cpu, long nextPc, long mode, long modeMask) {
+        return cpu.stopRequested || cpu.nia != nextPc || (cpu.msr & modeMask) != mode;
+    }
+
+    /**
+     * Leaves after a fallback: counts the instructions of this pass, and the fallback itself unless it raised an
+     * interrupt (the interpreter's rule).
+     *
+     * @return the unit's exit code
+     */
+    @HelperEffect(Effect.CPU_STATE)
+    public static int leaveAfterFallback(CpuState cpu, long completedBefore) {
+        cpu.instructions += completedBefore + (cpu.pendingInterrupt == null ? 1 : 0);
+        return cpu.stopRequested ? CompiledUnitExits.STOP : CompiledUnitExits.INDIRECT;
+    }
+
+    /** Raises the interrupt a faulting access threw, as the interpreter's run loop does. */
+    @HelperEffect(Effect.CPU_STATE)
+    public static int fault(CpuState cpu, RuntimeException e) {
+        if (e instanceof GuestInterruptSignal signal) {
+            cpu.raise(signal.interrupt());
+        } else if (e instanceof GuestMemoryAccessException m) {
+            cpu.raise(new GuestInterrupt.MachineCheck(m.address(), (int) m.size(), m.write() ? "store" : "load"));
+        } else {
+            throw e;
+        }
+        return CompiledUnitExits.STOP;
+    }
+}

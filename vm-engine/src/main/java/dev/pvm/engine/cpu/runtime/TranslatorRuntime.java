@@ -1,0 +1,244 @@
+package dev.pvm.engine.cpu.runtime;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.interp.StorageAccess;
+import dev.pvm.engine.cpu.runtime.HelperEffect.Effect;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The entry points translated code calls for guest memory. Each access has an inline fast path: real mode
+ * (MSR[DR]=0), inside the RAM block at address 0, and for stores a page without translated code; anything else
+ * goes through {@link StorageAccess} exactly as the interpreter does (same faults, same MMIO behaviour).
+ *
+ * <p>The {@code le}/{@code be} entry points name the byte order of the access; a unit translated for one byte
+ * order uses the other for the byte-reversed instructions, so the slow path picks the reversed accessor when
+ * the order differs from the CPU's.
+ *
+ * <p>One instance per VM; the translated unit keeps it in a local so HotSpot sees one receiver type at every call
+ * site and inlines these small methods into the unit.
+ */
+public final class TranslatorRuntime {
+
+    private static final ValueLayout.OfShort SHORT_BE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final MemorySegment ram;
+    /** RAM size minus 8: an address at or below it can take any access of up to 8 bytes inline. */
+    private final long inlineLimit;
+    private final byte[] trap;
+    private final CodePageMap pages;
+    private final WriteJournal journal;
+    private final StorageAccess storage;
+
+    /**
+     * @param ram     the RAM block at real address 0 (may be {@link MemorySegment#NULL} for none)
+     * @param pages   code pages of that block
+     * @param journal lockstep's store journal
+     * @param storage the slow path: the same storage access the interpreter fallbacks use (tracking memory)
+     */
+    public TranslatorRuntime(MemorySegment ram, CodePageMap pages, WriteJournal journal, StorageAccess storage) {
+        this.ram = ram;
+        this.inlineLimit = ram.byteSize() - 8;
+        this.trap = pages.trapBytes();
+        this.pages = pages;
+        this.journal = journal;
+        this.storage = storage;
+    }
+
+    /** The real address for an inline access, or -1 when the access must take the slow path. */
+    private long inlineAddress(CpuState cpu, long ea) {
+        if ((cpu.msr & Msr.DR) != 0) {
+            return -1;
+        }
+        long a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
+        return a <= inlineLimit ? a : -1;
+    }
+
+    private long inlineStoreAddress(CpuState cpu, long ea, int size) {
+        long a = inlineAddress(cpu, ea);
+        if (a < 0 || trap[(int) (a >>> CodePageMap.PAGE_SHIFT)] != 0
+                || trap[(int) ((a + size - 1) >>> CodePageMap.PAGE_SHIFT)] != 0) {
+            return -1;
+        }
+        return a;
+    }
+
+    /**
+     * A store that the trap bytes stopped: refused (before anything is written) when it overwrites translated
+     * code, else let through to the slow path, which journals it in lockstep mode.
+     */
+    private void trappedStore(CpuState cpu, long ea, int size) {
+        if ((cpu.msr & Msr.DR) != 0) {
+            return;
+        }
+        long a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
+        if (pages.overlapsCode(a, size)) {
+            throw CodeModifiedSignal.INSTANCE;
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public int load8(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(ValueLayout.JAVA_BYTE, a) & 0xff : storage.load8(cpu, ea);
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public int load16be(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(SHORT_BE, a) & 0xffff
+                : (!cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public int load16le(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(SHORT_LE, a) & 0xffff
+                : (cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public int load32be(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(INT_BE, a)
+                : (!cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public int load32le(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(INT_LE, a)
+                : (cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public long load64be(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(LONG_BE, a)
+                : (!cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public long load64le(CpuState cpu, long ea) {
+        long a = inlineAddress(cpu, ea);
+        return a >= 0 ? ram.get(LONG_LE, a)
+                : (cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store8(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 1);
+        if (a >= 0) {
+            ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+        } else {
+            trappedStore(cpu, ea, 1);
+            storage.store8(cpu, ea, value);
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store16be(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 2);
+        if (a >= 0) {
+            ram.set(SHORT_BE, a, (short) value);
+        } else {
+            trappedStore(cpu, ea, 2);
+            if (!cpu.littleEndian) {
+                storage.store16(cpu, ea, value);
+            } else {
+                storage.store16Reversed(cpu, ea, value);
+            }
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store16le(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 2);
+        if (a >= 0) {
+            ram.set(SHORT_LE, a, (short) value);
+        } else {
+            trappedStore(cpu, ea, 2);
+            if (cpu.littleEndian) {
+                storage.store16(cpu, ea, value);
+            } else {
+                storage.store16Reversed(cpu, ea, value);
+            }
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store32be(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 4);
+        if (a >= 0) {
+            ram.set(INT_BE, a, (int) value);
+        } else {
+            trappedStore(cpu, ea, 4);
+            if (!cpu.littleEndian) {
+                storage.store32(cpu, ea, value);
+            } else {
+                storage.store32Reversed(cpu, ea, value);
+            }
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store32le(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 4);
+        if (a >= 0) {
+            ram.set(INT_LE, a, (int) value);
+        } else {
+            trappedStore(cpu, ea, 4);
+            if (cpu.littleEndian) {
+                storage.store32(cpu, ea, value);
+            } else {
+                storage.store32Reversed(cpu, ea, value);
+            }
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store64be(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 8);
+        if (a >= 0) {
+            ram.set(LONG_BE, a, value);
+        } else {
+            trappedStore(cpu, ea, 8);
+            if (!cpu.littleEndian) {
+                storage.store64(cpu, ea, value);
+            } else {
+                storage.store64Reversed(cpu, ea, value);
+            }
+        }
+    }
+
+    @HelperEffect(Effect.MEMORY)
+    public void store64le(CpuState cpu, long ea, long value) {
+        long a = inlineStoreAddress(cpu, ea, 8);
+        if (a >= 0) {
+            ram.set(LONG_LE, a, value);
+        } else {
+            trappedStore(cpu, ea, 8);
+            if (cpu.littleEndian) {
+                storage.store64(cpu, ea, value);
+            } else {
+                storage.store64Reversed(cpu, ea, value);
+            }
+        }
+    }
+
+    public WriteJournal journal() {
+        return journal;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.pvm.engine.cpu.translate;
+
+import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
+import dev.pvm.engine.cpu.interp.Interpreter;
+import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.isa.InsnPattern;
+import dev.pvm.engine.cpu.runtime.CodeModifiedSignal;
+import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
+import dev.pvm.engine.memory.GuestMemoryAccessException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Turns a {@link TranslationUnit} into a {@link CompiledUnit}: one class whose {@code run} method holds the
+ * whole unit, each instruction emitted inline by its row's {@link InsnEmitter} or, for rows without one, as a
+ * call to the interpreter's {@link Semantics} for that row.
+ *
+ * <p>JUSTIFICATION (hidden classes): each unit is defined with {@link MethodHandles.Lookup#defineHiddenClass}
+ * without {@code STRONG}, so the class is unloaded as soon as the unit is unreachable (invalidated and dropped
+ * from the cache), and no class loader or name registry grows with the guest's code. The lookup is
+ * {@link CompiledUnit}'s, so generated classes live in this package and can use its package-private state.
+ */
+public final class BlockTranslator implements Opcodes {
+
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+    private static final String UNIT_NAME = Type.getInternalName(CompiledUnit.class).replace("CompiledUnit", "Unit");
+    private static final String INIT_DESC = MethodType.methodType(void.class, TranslatorRuntime.class,
+            Semantics[].class, CompiledUnit.UnitInfo.class).toMethodDescriptorString();
+
+    private final EmitterTable emitters;
+    private final Interpreter interpreter;
+    private final TranslatorRuntime runtime;
+    private long translated;
+
+    /**
+     * @param emitters    inline emitters by row
+     * @param interpreter supplies the fallback semantics (bound to the tracking memory view)
+     * @param runtime     the memory entry points the units call
+     */
+    public BlockTranslator(EmitterTable emitters, Interpreter interpreter, TranslatorRuntime runtime) {
+        this.emitters = emitters;
+        this.interpreter = interpreter;
+        this.runtime = runtime;
+    }
+
+    /** Units translated so far. */
+    public long translated() {
+        return translated;
+    }
+
+    /**
+     * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
+     */
+    public CompiledUnit translate(TranslationUnit unit) {
+        boolean[] gprs = new boolean[32];
+        for (int i = 0; i < unit.length(); i++) {
+            if (emitters.emitter(unit.rows()[i].id()) != null) {
+                FixedPointEmitters.registersOf(unit.rows()[i], unit.words()[i], gprs);
+            }
+        }
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                // Frames only ever merge our own reference locals (never distinct classes); avoid class loading.
+                return "java/lang/Object";
+            }
+        };
+        cw.visit(V21, ACC_FINAL | ACC_SUPER, UNIT_NAME, null, BytecodeEmitter.BASE, null);
+        MethodVisitor init = cw.visitMethod(0, "<init>", INIT_DESC, null, null);
+        init.visitCode();
+        init.visitVarInsn(ALOAD, 0);
+        init.visitVarInsn(ALOAD, 1);
+        init.visitVarInsn(ALOAD, 2);
+        init.visitVarInsn(ALOAD, 3);
+        init.visitMethodInsn(INVOKESPECIAL, BytecodeEmitter.BASE, "<init>", INIT_DESC, false);
+        init.visitInsn(RETURN);
+        init.visitMaxs(0, 0);
+        init.visitEnd();
+
+        MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(" + BytecodeEmitter.CPU_DESC + "J)I",
+                null, null);
+        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs);
+        e.prologue();
+        for (int i = 0; i < unit.length(); i++) {
+            e.beginInsn(i);
+            InsnPattern row = unit.rows()[i];
+            int word = unit.words()[i];
+            InsnEmitter emitter = emitters.emitter(row.id());
+            if (emitter == null || !emitter.emit(e, row, word)) {
+                e.fallback(interpreter.semantics(row.id()), word);
+            }
+        }
+        long[] exits = e.epilogue(Type.getInternalName(GuestInterruptSignal.class),
+                Type.getInternalName(GuestMemoryAccessException.class),
+                Type.getInternalName(CodeModifiedSignal.class));
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray(); // MethodTooLargeException propagates: the executor retries shorter
+        try {
+            Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
+            CompiledUnit.UnitInfo info = new CompiledUnit.UnitInfo(unit.startPc(), unit.mode(), unit.length(), exits);
+            CompiledUnit compiled = (CompiledUnit) MethodHandles.privateLookupIn(c, LOOKUP)
+                    .findConstructor(c, MethodType.methodType(void.class, TranslatorRuntime.class, Semantics[].class,
+                            CompiledUnit.UnitInfo.class))
+                    .invoke(runtime, e.fallbacks(), info);
+            translated++;
+            return compiled;
+        } catch (Throwable t) {
+            throw new IllegalStateException(String.format("translating the unit at 0x%x (%d instructions) failed",
+                    unit.startPc(), unit.length()), t);
+        }
+    }
+}

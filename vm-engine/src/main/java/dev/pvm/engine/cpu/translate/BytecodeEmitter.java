@@ -1,0 +1,536 @@
+package dev.pvm.engine.cpu.translate;
+
+import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
+import dev.pvm.engine.cpu.runtime.HelperEffect;
+import dev.pvm.engine.cpu.runtime.TranslatedOps;
+import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * The bytecode of one unit's {@code run(CpuState, long)}, over ASM: where each guest register lives (JVM
+ * locals inside the unit), the unit's control flow (labels for basic blocks, shared exit stubs), instruction
+ * counting, and the precise-state bookkeeping for faults.
+ *
+ * <p>Guest registers: the GPRs the unit's inline instructions name, CR, LR and CTR are loaded into locals on
+ * entry and stored back at every exit, before every interpreter fallback (and reloaded after it), and in the
+ * fault handler. XER's bits stay in {@code CpuState}: only compares and record forms read SO.
+ *
+ * <p>Counting: {@code count} grows by a basic block's length when control leaves the block. Before each
+ * instruction that can fault, {@code pos} holds its index (high 16 bits) and the number of instructions of its
+ * block already completed (low 16 bits); the fault handler turns that into CIA and the retired count, so a fault
+ * leaves the state exactly as the interpreter would.
+ */
+public final class BytecodeEmitter implements Opcodes {
+
+    static final String CPU = "dev/pvm/engine/cpu/CpuState";
+    static final String CPU_DESC = "L" + CPU + ";";
+    static final String RT = Type.getInternalName(TranslatorRuntime.class);
+    static final String OPS = Type.getInternalName(TranslatedOps.class);
+    static final String BASE = Type.getInternalName(CompiledUnit.class);
+    static final String SEMANTICS = Type.getInternalName(Semantics.class);
+
+    // Local variable slots of run(CpuState cpu, long remaining).
+    private static final int THIS = 0;
+    private static final int CPU_SLOT = 1;
+    private static final int REMAINING = 2;
+    private static final int RT_SLOT = 4;
+    private static final int COUNT = 5;
+    private static final int POS = 7;
+    private static final int CR = 8;
+    private static final int LR = 9;
+    private static final int CTR = 11;
+    static final int TEMP_A = 13;
+    static final int TEMP_B = 15;
+    private static final int GPR_BASE = 17;
+    private static final int GPR_ARRAY = GPR_BASE + 64;
+    private static final int EXCEPTION = GPR_ARRAY + 1;
+
+    private final MethodVisitor mv;
+    private final TranslationUnit unit;
+    private final boolean[] gprInLocal;
+    private final Label[] blockLabels;
+    private final Map<Long, Label> exitStubs = new LinkedHashMap<>();
+    private final Label indirectStub = new Label();
+    private final List<Semantics> fallbacks = new ArrayList<>();
+    private int index;
+    private int blockStart;
+    private boolean flowEnded;
+
+    BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal) {
+        this.mv = mv;
+        this.unit = unit;
+        this.gprInLocal = gprInLocal.clone();
+        this.blockLabels = new Label[unit.length()];
+        for (int i = 0; i < blockLabels.length; i++) {
+            blockLabels[i] = new Label();
+        }
+    }
+
+    /** The raw visitor, for emitters' arithmetic. */
+    public MethodVisitor mv() {
+        return mv;
+    }
+
+    /** Address of the instruction being emitted. */
+    public long pc() {
+        return unit.pc(index);
+    }
+
+    public boolean littleEndian() {
+        return unit.littleEndian();
+    }
+
+    // ------------------------------------------------------------------------------------------ registers
+
+    private int gprSlot(int r) {
+        if (!gprInLocal[r]) {
+            throw new IllegalStateException("r" + r + " is not kept in a local in unit at 0x"
+                    + Long.toHexString(unit.startPc()));
+        }
+        return GPR_BASE + 2 * r;
+    }
+
+    /** Pushes GPR {@code r} (long). */
+    public void loadGpr(int r) {
+        mv.visitVarInsn(LLOAD, gprSlot(r));
+    }
+
+    /** Pushes (RA|0): the value 0 for register 0. */
+    public void loadGprOrZero(int r) {
+        if (r == 0) {
+            mv.visitInsn(LCONST_0);
+        } else {
+            loadGpr(r);
+        }
+    }
+
+    /** Pops a long into GPR {@code r}. */
+    public void storeGpr(int r) {
+        mv.visitVarInsn(LSTORE, gprSlot(r));
+    }
+
+    /** Pushes the CpuState, for emitters that write the XER bits kept there (CA, CA32). */
+    public void loadCpu() {
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+    }
+
+    public void loadCr() {
+        mv.visitVarInsn(ILOAD, CR);
+    }
+
+    public void storeCr() {
+        mv.visitVarInsn(ISTORE, CR);
+    }
+
+    public void loadLr() {
+        mv.visitVarInsn(LLOAD, LR);
+    }
+
+    public void storeLr() {
+        mv.visitVarInsn(LSTORE, LR);
+    }
+
+    public void loadCtr() {
+        mv.visitVarInsn(LLOAD, CTR);
+    }
+
+    public void storeCtr() {
+        mv.visitVarInsn(LSTORE, CTR);
+    }
+
+    public void pushLong(long v) {
+        if (v == 0) {
+            mv.visitInsn(LCONST_0);
+        } else if (v == 1) {
+            mv.visitInsn(LCONST_1);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
+    public void pushInt(int v) {
+        if (v >= -1 && v <= 5) {
+            mv.visitInsn(ICONST_0 + v);
+        } else if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+            mv.visitIntInsn(BIPUSH, v);
+        } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+            mv.visitIntInsn(SIPUSH, v);
+        } else {
+            mv.visitLdcInsn(v);
+        }
+    }
+
+    /**
+     * Pops a 4-bit LT/GT/EQ value (SO clear), ORs in XER[SO] and writes CR field {@code field} (Book I 3.3.10).
+     */
+    public void setCrFieldWithSo(int field) {
+        int shift = 28 - 4 * field;
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitFieldInsn(GETFIELD, CPU, "so", "I");
+        mv.visitInsn(IOR);
+        pushInt(shift);
+        mv.visitInsn(ISHL);
+        loadCr();
+        pushInt(~(0xf << shift));
+        mv.visitInsn(IAND);
+        mv.visitInsn(IOR);
+        storeCr();
+    }
+
+    /** The record form's CR0 update from GPR {@code r} (64-bit mode: the unit requires MSR[SF]=1). */
+    public void recordCr0(int r) {
+        loadGpr(r);
+        mv.visitInsn(LCONST_0);
+        callStatic(OPS, "compareSigned", "(JJ)I");
+        setCrFieldWithSo(0);
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /**
+     * Calls a static helper of {@code owner}, spilling and reloading guest registers as its declared
+     * {@link HelperEffect} requires.
+     */
+    public void callStatic(String owner, String name, String desc) {
+        HelperEffect.Effect effect = effectOf(owner, name, desc);
+        if (effect.spillsBefore()) {
+            spillAll();
+        }
+        mv.visitMethodInsn(INVOKESTATIC, owner, name, desc, false);
+        if (effect.reloadsAfter()) {
+            reloadAll();
+        }
+    }
+
+    /** Pushes the runtime and the CPU: the first arguments of a {@link TranslatorRuntime} memory entry point. */
+    public void beginMemoryAccess() {
+        markFaultPoint();
+        mv.visitVarInsn(ALOAD, RT_SLOT);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+    }
+
+    /** Calls memory entry point {@code name} of {@link TranslatorRuntime} (arguments pushed). */
+    public void endMemoryAccess(String name, String desc) {
+        HelperEffect.Effect effect = effectOf(RT, name, desc);
+        if (effect != HelperEffect.Effect.MEMORY) {
+            throw new IllegalStateException(name + " is not a memory helper");
+        }
+        mv.visitMethodInsn(INVOKEVIRTUAL, RT, name, desc, false);
+    }
+
+    private static final Map<String, HelperEffect.Effect> EFFECTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The declared effect of a helper, found once by reflection; undeclared helpers are refused. */
+    private static HelperEffect.Effect effectOf(String owner, String name, String desc) {
+        return EFFECTS.computeIfAbsent(owner + "." + name + desc, key -> {
+            try {
+                Class<?> c = Class.forName(owner.replace('/', '.'));
+                for (Method m : c.getMethods()) {
+                    if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)) {
+                        HelperEffect e = m.getAnnotation(HelperEffect.class);
+                        if (e == null) {
+                            throw new IllegalStateException(key + " has no @HelperEffect");
+                        }
+                        return e.value();
+                    }
+                }
+            } catch (ClassNotFoundException ex) {
+                throw new IllegalStateException(ex);
+            }
+            throw new IllegalStateException("no helper " + key);
+        });
+    }
+
+    private void markFaultPoint() {
+        pushInt((index << 16) | (index - blockStart));
+        mv.visitVarInsn(ISTORE, POS);
+    }
+
+    // ------------------------------------------------------------------------------------------ state
+
+    private void spillAll() {
+        for (int r = 0; r < 32; r++) {
+            if (gprInLocal[r]) {
+                mv.visitVarInsn(ALOAD, GPR_ARRAY);
+                pushInt(r);
+                mv.visitVarInsn(LLOAD, GPR_BASE + 2 * r);
+                mv.visitInsn(LASTORE);
+            }
+        }
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitVarInsn(ILOAD, CR);
+        mv.visitFieldInsn(PUTFIELD, CPU, "cr", "I");
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitVarInsn(LLOAD, LR);
+        mv.visitFieldInsn(PUTFIELD, CPU, "lr", "J");
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitVarInsn(LLOAD, CTR);
+        mv.visitFieldInsn(PUTFIELD, CPU, "ctr", "J");
+    }
+
+    private void reloadAll() {
+        for (int r = 0; r < 32; r++) {
+            if (gprInLocal[r]) {
+                mv.visitVarInsn(ALOAD, GPR_ARRAY);
+                pushInt(r);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, GPR_BASE + 2 * r);
+            }
+        }
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitFieldInsn(GETFIELD, CPU, "cr", "I");
+        mv.visitVarInsn(ISTORE, CR);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitFieldInsn(GETFIELD, CPU, "lr", "J");
+        mv.visitVarInsn(LSTORE, LR);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitFieldInsn(GETFIELD, CPU, "ctr", "J");
+        mv.visitVarInsn(LSTORE, CTR);
+    }
+
+    private void addCount(int n) {
+        if (n == 0) {
+            return;
+        }
+        mv.visitVarInsn(LLOAD, COUNT);
+        pushLong(n);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(LSTORE, COUNT);
+    }
+
+    // ------------------------------------------------------------------------------------------ structure
+
+    private final Label bodyStart = new Label();
+    private final Label bodyEnd = new Label();
+
+    /** Entry: registers into locals, counters to zero. */
+    void prologue() {
+        mv.visitCode();
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, BASE, "rt", "L" + RT + ";");
+        mv.visitVarInsn(ASTORE, RT_SLOT);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, COUNT);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, POS);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, TEMP_A);
+        mv.visitInsn(LCONST_0);
+        mv.visitVarInsn(LSTORE, TEMP_B);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitFieldInsn(GETFIELD, CPU, "gpr", "[J");
+        mv.visitVarInsn(ASTORE, GPR_ARRAY);
+        reloadAll();
+        mv.visitLabel(bodyStart);
+    }
+
+    /** Called by the translator before each instruction. */
+    void beginInsn(int i) {
+        index = i;
+        if (unit.leaders()[i]) {
+            if (i > 0 && !flowEnded) {
+                addCount(i - blockStart);
+            }
+            mv.visitLabel(blockLabels[i]);
+            blockStart = i;
+            flowEnded = false;
+        }
+    }
+
+    /**
+     * Transfers control to {@code target} when this branch is taken: counts the block, then jumps inside the
+     * unit (checking the budget on a backward jump, so a guest loop cannot run past it) or to the exit for it.
+     *
+     * @param unconditional whether nothing after this point of the instruction runs
+     */
+    public void takeBranch(long target, boolean unconditional) {
+        addCount(index + 1 - blockStart);
+        int t = unit.internal()[index];
+        if (t >= 0 && unit.pc(t) == target) {
+            if (t <= index) {
+                mv.visitVarInsn(LLOAD, COUNT);
+                mv.visitVarInsn(LLOAD, REMAINING);
+                mv.visitInsn(LCMP);
+                mv.visitJumpInsn(IFLT, blockLabels[t]);
+                setCia(pc());
+                mv.visitJumpInsn(GOTO, exitStub(target));
+            } else {
+                mv.visitJumpInsn(GOTO, blockLabels[t]);
+            }
+        } else {
+            setCia(pc());
+            mv.visitJumpInsn(GOTO, exitStub(target));
+        }
+        flowEnded |= unconditional;
+    }
+
+    /** Leaves through a register branch; the target is in {@link #TEMP_B}. */
+    public void takeIndirect(boolean unconditional) {
+        addCount(index + 1 - blockStart);
+        setCia(pc());
+        mv.visitJumpInsn(GOTO, indirectStub);
+        flowEnded |= unconditional;
+    }
+
+    /**
+     * CIA as the interpreter leaves it: the last instruction executed. Written only when leaving the unit, never
+     * per instruction.
+     */
+    private void setCia(long address) {
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushLong(address);
+        mv.visitFieldInsn(PUTFIELD, CPU, "cia", "J");
+    }
+
+    private Label exitStub(long target) {
+        return exitStubs.computeIfAbsent(target, t -> new Label());
+    }
+
+    /** Runs the interpreter's semantics for the current instruction (rows without an inline emitter). */
+    void fallback(Semantics semantics, int insn) {
+        int k = fallbacks.size();
+        fallbacks.add(semantics);
+        long next = pc() + 4;
+        markFaultPoint();
+        spillAll();
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushLong(pc());
+        mv.visitFieldInsn(PUTFIELD, CPU, "cia", "J");
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushLong(next);
+        mv.visitFieldInsn(PUTFIELD, CPU, "nia", "J");
+        mv.visitVarInsn(ALOAD, THIS);
+        mv.visitFieldInsn(GETFIELD, BASE, "fallbacks", "[L" + SEMANTICS + ";");
+        pushInt(k);
+        mv.visitInsn(AALOAD);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushInt(insn);
+        mv.visitMethodInsn(INVOKEINTERFACE, SEMANTICS, "execute", "(" + CPU_DESC + "I)V", true);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushLong(next);
+        pushLong(unit.mode());
+        pushLong(TranslationUnit.MODE_MASK);
+        mv.visitMethodInsn(INVOKESTATIC, OPS, "mustLeave", "(" + CPU_DESC + "JJJ)Z", false);
+        Label stay = new Label();
+        mv.visitJumpInsn(IFEQ, stay);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitVarInsn(LLOAD, COUNT);
+        pushLong(index - blockStart);
+        mv.visitInsn(LADD);
+        mv.visitMethodInsn(INVOKESTATIC, OPS, "leaveAfterFallback", "(" + CPU_DESC + "J)I", false);
+        mv.visitInsn(IRETURN);
+        mv.visitLabel(stay);
+        reloadAll();
+    }
+
+    /** After the last instruction: fall through to the next address, then the exit stubs and fault handlers. */
+    long[] epilogue(String faultType, String memoryFaultType, String codeModifiedType) {
+        if (!flowEnded) {
+            addCount(unit.length() - blockStart);
+            setCia(unit.pc(unit.length() - 1));
+            mv.visitJumpInsn(GOTO, exitStub(unit.endPc()));
+        }
+        mv.visitLabel(bodyEnd);
+        long[] exitPcs = new long[exitStubs.size()];
+        int k = 0;
+        for (Map.Entry<Long, Label> stub : exitStubs.entrySet()) {
+            exitPcs[k] = stub.getKey();
+            mv.visitLabel(stub.getValue());
+            leave(() -> pushLong(stub.getKey()), k);
+            k++;
+        }
+        mv.visitLabel(indirectStub);
+        leave(() -> mv.visitVarInsn(LLOAD, TEMP_B), CompiledUnitExits.INDIRECT);
+
+        Label fault = new Label();
+        Label memoryFault = new Label();
+        Label modified = new Label();
+        mv.visitTryCatchBlock(bodyStart, bodyEnd, modified, codeModifiedType);
+        mv.visitTryCatchBlock(bodyStart, bodyEnd, fault, faultType);
+        mv.visitTryCatchBlock(bodyStart, bodyEnd, memoryFault, memoryFaultType);
+        for (Label handler : new Label[] {fault, memoryFault}) {
+            mv.visitLabel(handler);
+            mv.visitVarInsn(ASTORE, EXCEPTION);
+            preciseState(4);
+            mv.visitVarInsn(ALOAD, CPU_SLOT);
+            mv.visitVarInsn(ALOAD, EXCEPTION);
+            mv.visitMethodInsn(INVOKESTATIC, OPS, "fault", "(" + CPU_DESC + "Ljava/lang/RuntimeException;)I", false);
+            mv.visitInsn(IRETURN);
+        }
+        mv.visitLabel(modified);
+        mv.visitVarInsn(ASTORE, EXCEPTION);
+        preciseState(0);
+        pushInt(CompiledUnitExits.CODE_MODIFIED);
+        mv.visitInsn(IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        return exitPcs;
+    }
+
+    /** Registers back, CIA = the instruction at {@code pos}, NIA = CIA + {@code niaOffset}, count retired. */
+    private void preciseState(int niaOffset) {
+        spillAll();
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushLong(unit.startPc());
+        mv.visitVarInsn(ILOAD, POS);
+        pushInt(16);
+        mv.visitInsn(IUSHR);
+        mv.visitInsn(I2L);
+        pushInt(2);
+        mv.visitInsn(LSHL);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, CPU, "cia", "J");
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitFieldInsn(GETFIELD, CPU, "cia", "J");
+        pushLong(niaOffset);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, CPU, "nia", "J");
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, CPU, "instructions", "J");
+        mv.visitVarInsn(LLOAD, COUNT);
+        mv.visitInsn(LADD);
+        mv.visitVarInsn(ILOAD, POS);
+        pushInt(0xffff);
+        mv.visitInsn(IAND);
+        mv.visitInsn(I2L);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, CPU, "instructions", "J");
+    }
+
+    private void leave(Runnable pushTarget, int code) {
+        spillAll();
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        pushTarget.run();
+        mv.visitFieldInsn(PUTFIELD, CPU, "nia", "J");
+        mv.visitVarInsn(ALOAD, CPU_SLOT);
+        mv.visitInsn(DUP);
+        mv.visitFieldInsn(GETFIELD, CPU, "instructions", "J");
+        mv.visitVarInsn(LLOAD, COUNT);
+        mv.visitInsn(LADD);
+        mv.visitFieldInsn(PUTFIELD, CPU, "instructions", "J");
+        pushInt(code);
+        mv.visitInsn(IRETURN);
+    }
+
+    Semantics[] fallbacks() {
+        return fallbacks.toArray(Semantics[]::new);
+    }
+
+    @Override
+    public String toString() {
+        return "BytecodeEmitter[unit 0x" + Long.toHexString(unit.startPc()) + ", gprs " + Arrays.toString(gprInLocal)
+                + "]";
+    }
+}

@@ -1,0 +1,123 @@
+package dev.pvm.engine.cpu.translate;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.runtime.CodePageMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Translated units by entry address and mode, and the pages each one was translated from. The lookup is an
+ * open-addressing table of primitive keys (no boxing on the dispatch path). Keys are effective addresses:
+ * translated code embeds them (LR values, CIA on faults); pages are tracked by real address, which is what
+ * stores see.
+ */
+public final class TranslationCache {
+
+    private long[] keys;
+    private long[] modes;
+    private CompiledUnit[] units;
+    private int size;
+    private final Map<Long, List<CompiledUnit>> byPage = new HashMap<>();
+    private long invalidations;
+
+    public TranslationCache() {
+        allocate(1 << 12);
+    }
+
+    private void allocate(int capacity) {
+        keys = new long[capacity];
+        modes = new long[capacity];
+        units = new CompiledUnit[capacity];
+        size = 0;
+    }
+
+    private static int hash(long pc, int mask) {
+        long h = (pc >>> 2) * 0x9E37_79B9_7F4A_7C15L;
+        return (int) (h >>> 40) & mask;
+    }
+
+    /** The unit for {@code pc} in {@code mode}, or null. */
+    public CompiledUnit get(long pc, long mode) {
+        int mask = units.length - 1;
+        for (int i = hash(pc, mask);; i = (i + 1) & mask) {
+            CompiledUnit u = units[i];
+            if (u == null) {
+                return null;
+            }
+            if (keys[i] == pc && modes[i] == mode) {
+                return u;
+            }
+        }
+    }
+
+    /** Adds a unit and records the real pages it covers. */
+    public void put(CompiledUnit unit, CodePageMap pages) {
+        if (size * 2 >= units.length) {
+            rehash(units.length * 2);
+        }
+        insert(unit);
+        long start = unit.startPc() & CpuState.REAL_MODE_ADDRESS_MASK;
+        long end = start + 4L * unit.length();
+        for (long p = start >>> CodePageMap.PAGE_SHIFT; p <= (end - 1) >>> CodePageMap.PAGE_SHIFT; p++) {
+            byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(unit);
+        }
+        pages.markCode(start, end);
+    }
+
+    private void insert(CompiledUnit unit) {
+        int mask = units.length - 1;
+        int i = hash(unit.startPc, mask);
+        while (units[i] != null) {
+            i = (i + 1) & mask;
+        }
+        keys[i] = unit.startPc;
+        modes[i] = unit.mode;
+        units[i] = unit;
+        size++;
+    }
+
+    private void rehash(int capacity) {
+        CompiledUnit[] old = units;
+        allocate(capacity);
+        for (CompiledUnit u : old) {
+            if (u != null && u.valid) {
+                insert(u);
+            }
+        }
+    }
+
+    /** Invalidates every unit translated from real page {@code page}: guest code there was written. */
+    public void invalidatePage(long page) {
+        List<CompiledUnit> gone = byPage.remove(page);
+        if (gone == null) {
+            return;
+        }
+        for (CompiledUnit u : gone) {
+            u.valid = false;
+        }
+        invalidations++;
+        rehash(units.length);
+    }
+
+    /** Drops everything (memory was rewritten behind the CPU's back, e.g. a machine reset). */
+    public void clear() {
+        for (CompiledUnit u : units) {
+            if (u != null) {
+                u.valid = false;
+            }
+        }
+        byPage.clear();
+        allocate(units.length);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** How many times a write to code invalidated a page's units. */
+    public long invalidations() {
+        return invalidations;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.pvm.engine.cpu.translate;
+
+import dev.pvm.engine.cpu.CpuModel;
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Hypervisor;
+import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.TimeBase;
+import dev.pvm.engine.cpu.decode.Decoder;
+import dev.pvm.engine.cpu.interp.Interpreter;
+import dev.pvm.engine.cpu.runtime.CodePageMap;
+import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
+import dev.pvm.engine.cpu.runtime.TrackingMemory;
+import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
+import dev.pvm.engine.cpu.runtime.WriteJournal;
+import dev.pvm.engine.memory.AddressSpace;
+import dev.pvm.engine.memory.GuestMemory;
+import dev.pvm.engine.memory.RamRegion;
+import java.lang.foreign.MemorySegment;
+import org.objectweb.asm.MethodTooLargeException;
+
+/**
+ * Runs a vCPU through translated units: looks the unit for NIA up (translating it on first use), runs it, and
+ * follows its exit, through the exit's chain slot for a direct branch or the unit's one-entry cache for an
+ * indirect one, so the hash lookup only happens for new or invalidated successors.
+ *
+ * <p>It falls back to the interpreter, one instruction at a time, where it does not translate: 32-bit mode,
+ * instruction relocation (no MMU yet), an undecodable or unfetchable word (the interpreter raises the right
+ * interrupt), and a store that hit translated code (the interpreter performs it, invalidating the page).
+ */
+public final class TranslatorExecutor implements CpuExecutor {
+
+    private final Decoder decoder;
+    private final Interpreter interpreter;
+    private final BlockScanner scanner;
+    private final BlockTranslator translator;
+    private final TranslationCache cache = new TranslationCache();
+    private final CodePageMap pages;
+    private final WriteJournal journal;
+    private final GuestMemory trackingMemory;
+
+    public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
+            CpuModel model, EmitterTable emitters) {
+        this.decoder = decoder;
+        MemorySegment ram = lowRam(memory);
+        this.pages = new CodePageMap(ram.byteSize(), cache::invalidatePage);
+        this.journal = new WriteJournal(memory);
+        this.trackingMemory = new TrackingMemory(memory, pages, journal);
+        this.interpreter = new Interpreter(decoder, trackingMemory, hypervisor, timeBase, model);
+        this.scanner = new BlockScanner(decoder, interpreter.storage());
+        this.translator = new BlockTranslator(emitters, interpreter,
+                new TranslatorRuntime(ram, pages, journal, interpreter.storage()));
+    }
+
+    /** The RAM block at real address 0, which translated code accesses inline; empty when there is none. */
+    private static MemorySegment lowRam(GuestMemory memory) {
+        if (memory instanceof AddressSpace space) {
+            for (RamRegion r : space.regions()) {
+                if (r.base() == 0) {
+                    return r.hostSegment();
+                }
+            }
+        }
+        return MemorySegment.NULL;
+    }
+
+    @Override
+    public long run(CpuState cpu, long budget) {
+        if (cpu.pendingInterrupt != null) {
+            throw new IllegalStateException("vCPU " + cpu.index + " has an undelivered interrupt: "
+                    + cpu.pendingInterrupt.describe());
+        }
+        cpu.stopRequested = false;
+        long start = cpu.instructions;
+        CompiledUnit prev = null;
+        int exit = 0;
+        while (true) {
+            long done = cpu.instructions - start;
+            if (done >= budget) {
+                break;
+            }
+            CompiledUnit u;
+            if (prev == null) {
+                u = unitFor(cpu);
+            } else if (exit >= 0) {
+                u = prev.chained[exit];
+                if (u == null || !u.valid) {
+                    u = unitFor(cpu);
+                    prev.chained[exit] = u;
+                }
+            } else {
+                u = prev.indirectUnit;
+                if (u == null || !u.valid || prev.indirectPc != cpu.nia || u.mode != (cpu.msr & TranslationUnit.MODE_MASK)) {
+                    u = unitFor(cpu);
+                    prev.indirectPc = cpu.nia;
+                    prev.indirectUnit = u;
+                }
+            }
+            if (u == null) {
+                interpreter.run(cpu, 1);
+                prev = null;
+                if (cpu.stopRequested) {
+                    break;
+                }
+                continue;
+            }
+            exit = u.run(cpu, budget - done);
+            if (exit == CompiledUnitExits.STOP) {
+                break;
+            }
+            if (exit == CompiledUnitExits.CODE_MODIFIED) {
+                interpreter.run(cpu, 1);
+                prev = null;
+                if (cpu.stopRequested) {
+                    break;
+                }
+                continue;
+            }
+            prev = u;
+        }
+        return cpu.instructions - start;
+    }
+
+    /**
+     * Runs one unit (or one interpreted instruction) without chaining: lockstep's step.
+     *
+     * @param maxInsns 1 translates a unit of just the instruction at NIA, uncached (lockstep's narrowing)
+     * @return instructions completed
+     */
+    long step(CpuState cpu, long remaining, int maxInsns) {
+        cpu.stopRequested = false;
+        long start = cpu.instructions;
+        CompiledUnit u;
+        if (maxInsns == 1) {
+            TranslationUnit tu = translatable(cpu) ? scanner.scan(cpu, cpu.nia, 1) : null;
+            u = tu == null ? null : translator.translate(tu);
+        } else {
+            u = unitFor(cpu);
+        }
+        if (u == null) {
+            interpreter.run(cpu, 1);
+        } else if (u.run(cpu, remaining) == CompiledUnitExits.CODE_MODIFIED) {
+            interpreter.run(cpu, 1);
+        }
+        return cpu.instructions - start;
+    }
+
+    private static boolean translatable(CpuState cpu) {
+        return (cpu.msr & Msr.SF) != 0 && (cpu.msr & Msr.IR) == 0;
+    }
+
+    /** The unit at NIA in the current mode, translated now if new; null where the translator does not go. */
+    private CompiledUnit unitFor(CpuState cpu) {
+        if (!translatable(cpu)) {
+            return null;
+        }
+        long pc = cpu.nia;
+        long mode = cpu.msr & TranslationUnit.MODE_MASK;
+        CompiledUnit u = cache.get(pc, mode);
+        if (u == null) {
+            u = translateAt(cpu, pc);
+            if (u == null) {
+                return null;
+            }
+            cache.put(u, pages);
+        }
+        return u;
+    }
+
+    /**
+     * Scans and translates the unit at {@code pc}; a unit whose method would exceed the JVM's 64 KiB code limit
+     * (many fallbacks, each spilling and reloading registers) is scanned again at half the length.
+     */
+    private CompiledUnit translateAt(CpuState cpu, long pc) {
+        for (int max = BlockScanner.MAX_INSNS;; max = Math.max(1, max / 2)) {
+            TranslationUnit tu = scanner.scan(cpu, pc, max);
+            if (tu == null) {
+                return null;
+            }
+            try {
+                return translator.translate(tu);
+            } catch (MethodTooLargeException e) {
+                if (max == 1) {
+                    throw new IllegalStateException(String.format("one instruction at 0x%x does not fit a method",
+                            pc), e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void codeChanged() {
+        cache.clear();
+        pages.clear();
+    }
+
+    @Override
+    public ExecutionMode mode() {
+        return ExecutionMode.TRANSLATOR;
+    }
+
+    public TranslationCache cache() {
+        return cache;
+    }
+
+    /** Units translated since creation. */
+    public long translatedUnits() {
+        return translator.translated();
+    }
+
+    Decoder decoder() {
+        return decoder;
+    }
+
+    WriteJournal journal() {
+        return journal;
+    }
+
+    CodePageMap pages() {
+        return pages;
+    }
+
+    /** Guest memory as the interpreter fallbacks see it (stores journaled and checked against code pages). */
+    GuestMemory trackingMemory() {
+        return trackingMemory;
+    }
+
+    Interpreter interpreter() {
+        return interpreter;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.pvm.engine.cpu.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.interp.StorageAccess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Loops inside units, budgets, precise faults, self-modifying code and indirect branches. */
+class ControlFlowTest {
+
+    private static final long F = GuestFixture.CODE + 0x2000;
+
+    /** r3 = 3 * 1000 through a bdnz loop. */
+    private static void countingLoop(GuestFixture f) {
+        f.code("addi r3,0,0", "addi r4,0,1000", "mtspr 9,r4");
+        long loop = f.next();
+        f.code("addi r3,r3,3", "bc 16,0," + loop, "addi r5,r3,1");
+    }
+
+    @Test
+    void scannerKeepsALoopInsideOneUnit() {
+        try (GuestFixture f = new GuestFixture(ExecutionMode.INTERPRETER, false)) {
+            countingLoop(f);
+            TranslationUnit u = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory))
+                    .scan(f.cpu, GuestFixture.CODE, BlockScanner.MAX_INSNS);
+            // The unit runs through the conditional back edge to the illegal word after the loop.
+            assertThat(u.length()).isEqualTo(6);
+            assertThat(u.internal()[4]).isEqualTo(3);
+            assertThat(u.leaders()).containsExactly(true, false, false, true, false, true);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void loopRunsAsOneUnitAndMatchesTheInterpreter(boolean le) {
+        Differential.compare(le, "counting loop", ControlFlowTest::countingLoop);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+            countingLoop(f);
+            f.run(100_000);
+            assertThat(f.cpu.gpr[3]).isEqualTo(3000);
+            assertThat(f.cpu.gpr[5]).isEqualTo(3001);
+            assertThat(f.cpu.instructions).isEqualTo(3 + 2 * 1000 + 1);
+            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void loopLeavesAtABackEdgeOnceTheBudgetIsUsedAndResumes() {
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            countingLoop(f);
+            long n = f.run(101);
+            // The budget is checked at the back edge: 3 + 2k >= 101 first at k = 49.
+            assertThat(n).isEqualTo(101);
+            assertThat(f.cpu.gpr[3]).isEqualTo(3 * 49);
+            assertThat(f.cpu.nia).isEqualTo(GuestFixture.CODE + 12);
+            assertThat(f.cpu.pendingInterrupt).isNull();
+            f.run(100_000);
+            assertThat(f.cpu.gpr[3]).isEqualTo(3000);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ld r6,8(r5)", "ldu r6,8(r5)", "stdu r4,16(r5)", "lwzx r6,r5,r4", "dcbz 0,r5"})
+    void faultInTheMiddleOfAUnitLeavesPreciseState(String faulting) {
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, faulting, f -> f.code("addi r3,0,1", "addi r4,0,2", "addis r5,0,0x4000",
+                    faulting, "addi r7,0,9", "addi r3,0,5"));
+        }
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            f.code("addi r3,0,1", "addi r4,0,2", "addis r5,0,0x4000", faulting, "addi r7,0,9");
+            f.cpu.gpr[7] = 77;
+            assertThat(f.run(1000)).isEqualTo(3);
+            assertThat(f.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.MachineCheck.class);
+            assertThat(f.cpu.cia).isEqualTo(GuestFixture.CODE + 12);
+            assertThat(f.cpu.nia).isEqualTo(GuestFixture.CODE + 16);
+            assertThat(f.cpu.gpr[5]).isEqualTo(0x4000_0000L);
+            assertThat(f.cpu.gpr[7]).isEqualTo(77);
+            assertThat(f.cpu.instructions).isEqualTo(3);
+        }
+    }
+
+    /**
+     * main calls F, overwrites F's first instruction (and, on the same page, its own code), calls F again: the
+     * second call must run the new instruction.
+     */
+    private static void selfModifying(GuestFixture f, long target) {
+        f.cpu.gpr[20] = GuestFixture.DATA;
+        f.cpu.gpr[21] = target;
+        f.memory.store32(GuestFixture.DATA, f.assemble("addi r3,r3,100", target), f.order());
+        f.code("addi r3,0,0");
+        f.code("bl " + target);
+        f.code("lwz r5,0(r20)", "stw r5,0(r21)");
+        f.code("bl " + target);
+        f.code("addi r6,r3,0");
+        long saved = f.next();
+        // F: r3 += 1; return.
+        f.memory.store32(target, f.assemble("addi r3,r3,1", target), f.order());
+        f.memory.store32(target + 4, f.assemble("bclr 20,0", target + 4), f.order());
+        assertThat(saved).isLessThan(target);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {GuestFixture.CODE + 0x40, GuestFixture.CODE + 0x2000})
+    void storesToTranslatedCodeInvalidateIt(long target) {
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, "self-modifying", f -> selfModifying(f, target));
+            try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+                selfModifying(f, target);
+                f.run(1000);
+                assertThat(f.cpu.gpr[6]).isEqualTo(101);
+                assertThat(((TranslatorExecutor) f.executor).cache().invalidations()).isGreaterThan(0);
+            }
+        }
+    }
+
+    /** 50 calls through bl/blr, then a jump through CTR. */
+    private static void calls(GuestFixture f) {
+        f.code("addi r3,0,0", "addi r4,0,50", "mtspr 9,r4");
+        long loop = f.next();
+        f.code("bl " + F, "bc 16,0," + loop);
+        f.code("addis r6,0," + (F >>> 16), "ori r6,r6," + ((F + 8) & 0xffff), "mtspr 9,r6", "bcctr 20,0");
+        f.memory.store32(F, f.assemble("addi r3,r3,2", F), f.order());
+        f.memory.store32(F + 4, f.assemble("bclr 20,0", F + 4), f.order());
+        f.memory.store32(F + 8, f.assemble("addi r3,r3,1000", F + 8), f.order());
+        f.memory.store32(F + 12, f.assemble("mfspr r7,8", F + 12), f.order());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void indirectBranchesThroughLinkAndCount(boolean le) {
+        Differential.compare(le, "calls", ControlFlowTest::calls);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+            calls(f);
+            f.run(10_000);
+            assertThat(f.cpu.gpr[3]).isEqualTo(1100);
+            assertThat(f.cpu.gpr[7]).isEqualTo(GuestFixture.CODE + 16);
+        }
+    }
+
+    @Test
+    void aUnitTooLargeForOneJvmMethodIsSplit() {
+        // 190 fallbacks (mulhd is not inline), each spilling and reloading the 29 registers the adds keep in locals.
+        String[] lines = new String[380];
+        for (int i = 0; i < 190; i++) {
+            lines[2 * i] = "mulhd r" + (3 + i % 29) + ",r" + (3 + (i + 5) % 29) + ",r" + (3 + (i + 11) % 29);
+            lines[2 * i + 1] = "add r" + (3 + (i + 7) % 29) + ",r" + (3 + (i + 1) % 29) + ",r" + (3 + (i + 2) % 29);
+        }
+        Differential.check(false, 42, lines);
+    }
+
+    @Test
+    void aStoreByAnInterpreterFallbackInvalidatesToo() {
+        // dcbz (not inline: it runs the interpreter's semantics through the tracking memory view) clears the
+        // 128-byte block holding F after F ran once translated; the second call must hit the zeros (illegal).
+        long target = GuestFixture.CODE + 0x2000;
+        for (boolean le : new boolean[] {false, true}) {
+            java.util.function.Consumer<GuestFixture> program = f -> {
+                f.cpu.gpr[21] = target;
+                f.code("addi r3,0,0", "bl " + target, "dcbz 0,r21", "bl " + target, "addi r6,r3,0");
+                f.memory.store32(target, f.assemble("addi r3,r3,1", target), f.order());
+                f.memory.store32(target + 4, f.assemble("bclr 20,0", target + 4), f.order());
+            };
+            Differential.compare(le, "dcbz over code", program);
+            try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+                program.accept(f);
+                f.run(1000);
+                assertThat(f.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.Program.class);
+                assertThat(f.cpu.cia).isEqualTo(target);
+                assertThat(f.cpu.gpr[3]).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void dataSharingAPageWithCodeDoesNotInvalidateIt() {
+        // A loop storing into words just after its own code (same 4 KiB page) 100 times.
+        java.util.function.Consumer<GuestFixture> program = f -> {
+            f.cpu.gpr[21] = GuestFixture.CODE + 0x100;
+            f.code("addi r3,0,0", "addi r4,0,100", "mtspr 9,r4");
+            long loop = f.next();
+            f.code("addi r3,r3,1", "stw r3,0(r21)", "stdu r3,8(r21)", "bc 16,0," + loop, "lwz r6,-8(r21)");
+        };
+        Differential.compare(false, "data next to code", program);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            program.accept(f);
+            f.run(10_000);
+            assertThat(f.cpu.gpr[6]).isEqualTo(100);
+            assertThat(((TranslatorExecutor) f.executor).cache().invalidations()).isZero();
+            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(1);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.pvm.engine.cpu.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.runtime.CodePageMap;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The unit table: lookups by address and mode, growth, and invalidation by page. */
+class TranslationCacheTest {
+
+    private static final long LE_MODE = Msr.SF | Msr.LE;
+    private static final long BE_MODE = Msr.SF;
+
+    /** A unit that is never run: only its address, mode and length matter here. */
+    private static CompiledUnit unit(long pc, long mode, int length) {
+        return new CompiledUnit(null, new Semantics[0], new CompiledUnit.UnitInfo(pc, mode, length, new long[0])) {
+            @Override
+            public int run(CpuState cpu, long remaining) {
+                throw new UnsupportedOperationException();
+            }
+        };
+    }
+
+    @Test
+    void findsUnitsByAddressAndModeAcrossGrowth() {
+        TranslationCache cache = new TranslationCache();
+        List<Long> invalidated = new ArrayList<>();
+        CodePageMap pages = new CodePageMap(1 << 24, invalidated::add);
+        List<CompiledUnit> units = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            CompiledUnit u = unit(0x10_0000 + 16L * i, i % 2 == 0 ? LE_MODE : BE_MODE, 4);
+            units.add(u);
+            cache.put(u, pages);
+        }
+        assertThat(cache.size()).isEqualTo(5000);
+        for (int i = 0; i < 5000; i++) {
+            long mode = i % 2 == 0 ? LE_MODE : BE_MODE;
+            assertThat(cache.get(0x10_0000 + 16L * i, mode)).isSameAs(units.get(i));
+            assertThat(cache.get(0x10_0000 + 16L * i, mode ^ Msr.LE)).isNull();
+        }
+    }
+
+    @Test
+    void aWriteToACodePageInvalidatesExactlyTheUnitsOnIt() {
+        TranslationCache cache = new TranslationCache();
+        CodePageMap pages = new CodePageMap(1 << 20, cache::invalidatePage);
+        CompiledUnit first = unit(0x1000, LE_MODE, 8);
+        CompiledUnit spanning = unit(0x1ff8, LE_MODE, 4); // 0x1ff8..0x2007: pages 1 and 2
+        CompiledUnit other = unit(0x5000, LE_MODE, 8);
+        cache.put(first, pages);
+        cache.put(spanning, pages);
+        cache.put(other, pages);
+
+        pages.written(0x2004, 4);
+
+        assertThat(spanning.valid()).isFalse();
+        assertThat(cache.get(0x1ff8, LE_MODE)).isNull();
+        assertThat(first.valid()).isTrue();
+        assertThat(cache.get(0x1000, LE_MODE)).isSameAs(first);
+        assertThat(cache.get(0x5000, LE_MODE)).isSameAs(other);
+        assertThat(pages.holdsCode(2)).isFalse();
+        assertThat(cache.invalidations()).isEqualTo(1);
+
+        pages.written(0x3000, 8); // no code there
+        assertThat(cache.invalidations()).isEqualTo(1);
+    }
+}
