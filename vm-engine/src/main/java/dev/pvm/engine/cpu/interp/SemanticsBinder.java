@@ -48,6 +48,12 @@ public final class SemanticsBinder {
         SpecialRegisterOps.bind(b);
         StorageControlOps.bind(b);
         ProcessorControlOps.bind(b);
+        FloatLoadStoreOps.bind(b);
+        FloatMoveOps.bind(b);
+        FloatArithmeticOps.bind(b);
+        FloatConversionOps.bind(b);
+        FloatCompareOps.bind(b);
+        FpscrOps.bind(b);
         return b.finish();
     }
 
