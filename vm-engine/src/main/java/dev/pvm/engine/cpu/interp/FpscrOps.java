@@ -144,12 +144,18 @@ final class FpscrOps {
     }
 
     /**
-     * mtfsf/mtfsfi: the selected bits take the new values, FX included (set or cleared explicitly, not by the
-     * 0-to-1 rule); FEX and VX are then recomputed, and reserved bits stay 0.
+     * mtfsf/mtfsfi: the selected bits take the new values; FEX and VX are then recomputed, and reserved bits stay 0.
+     * When the field holding FX is written, FX takes its value explicitly; otherwise an exception bit going from 0
+     * to 1 sets FX by the usual rule (Book I 4.6.10, mtfsf).
      */
     private static void setFields(CpuState s, long mask, long value) {
         long m = mask & Fpscr.DEFINED & ~(Fpscr.FEX | Fpscr.VX);
-        s.fpscr = Fpscr.withSummaries((s.fpscr & ~m) | (value & m));
+        long old = s.fpscr;
+        long updated = (old & ~m) | (value & m);
+        if ((m & Fpscr.FX) == 0 && (updated & ~old & Fpscr.EXCEPTIONS) != 0) {
+            updated |= Fpscr.FX;
+        }
+        s.fpscr = Fpscr.withSummaries(updated);
     }
 
     @FunctionalInterface
