@@ -39,6 +39,18 @@ public final class FloatArithmetic {
         if (infB) {
             return b;
         }
+        if (f == BinaryFormat.DOUBLE) {
+            double x = Double.longBitsToDouble(a);
+            double y = Double.longBitsToDouble(b);
+            double r = x + y;
+            if (inFastRange(r)) {
+                // TwoSum (Knuth): x + y = r + error exactly, barring overflow.
+                double yv = r - x;
+                double xv = r - yv;
+                double error = (x - xv) + (y - yv);
+                return fromNearest(r, Double.compare(error, 0.0) == 0 ? 0 : (error > 0 ? 1 : -1), c);
+            }
+        }
         return exactSum(a < 0, Binary64.bigSignificand(a), Binary64.exponent(a),
                 b < 0, Binary64.bigSignificand(b), Binary64.exponent(b), f, c);
     }
@@ -62,6 +74,15 @@ public final class FloatArithmetic {
         }
         if (isInfinite(a) || isInfinite(cOperand)) {
             return sign | Binary64.PLUS_INFINITY;
+        }
+        if (f == BinaryFormat.DOUBLE && !isZero(a) && !isZero(cOperand)) {
+            double x = Double.longBitsToDouble(a);
+            double y = Double.longBitsToDouble(cOperand);
+            double r = x * y;
+            if (inFastRange(r)) {
+                // The product's rounding error is representable here, so fma computes it exactly.
+                return fromNearest(r, (int) Math.signum(Math.fma(x, y, -r)), c);
+            }
         }
         BigInteger m = Binary64.bigSignificand(a).multiply(Binary64.bigSignificand(cOperand));
         return ExactRounding.round(sign != 0, m, Binary64.exponent(a) + Binary64.exponent(cOperand), false, f, c);
@@ -89,6 +110,16 @@ public final class FloatArithmetic {
             c.flags |= Fpscr.ZX;
             return sign | Binary64.PLUS_INFINITY;
         }
+        if (f == BinaryFormat.DOUBLE) {
+            double x = Double.longBitsToDouble(a);
+            double y = Double.longBitsToDouble(b);
+            double r = x / y;
+            if (inFastRange(r) && inFastRange(x) && inFastRange(y)) {
+                // The remainder x - r*y is exact here; exact - r has the sign of remainder / y.
+                double remainder = Math.fma(-r, y, x);
+                return fromNearest(r, (int) Math.signum(remainder) * (y < 0 ? -1 : 1), c);
+            }
+        }
         BigInteger ma = Binary64.bigSignificand(a);
         BigInteger mb = Binary64.bigSignificand(b);
         // Enough quotient bits for the precision plus guard and sticky information.
@@ -111,6 +142,14 @@ public final class FloatArithmetic {
         }
         if (isInfinite(b)) {
             return b;
+        }
+        if (f == BinaryFormat.DOUBLE) {
+            double x = Double.longBitsToDouble(b);
+            if (inFastRange(x)) {
+                double r = Math.sqrt(x);
+                // x - r*r is exact here; exact - r has its sign.
+                return fromNearest(r, (int) Math.signum(Math.fma(-r, r, x)), c);
+            }
         }
         BigInteger m = Binary64.bigSignificand(b);
         int e = Binary64.exponent(b);
@@ -167,6 +206,21 @@ public final class FloatArithmetic {
      */
     static long exactSum(boolean negA, BigInteger ma, int ea, boolean negB, BigInteger mb, int eb, BinaryFormat f,
             FpContext c) {
+        // An operand entirely below a quarter of the other's last bit only matters as a sticky bit: replace it by
+        // one unit four bits below that last bit, so the shift stays small (the other has full precision then).
+        if (ma.signum() != 0 && mb.signum() != 0) {
+            if (eb + mb.bitLength() < ea - 3 && ma.bitLength() >= f.precision) {
+                return alignedSum(negA, ma.shiftLeft(4), ea - 4, negB, BigInteger.ONE, ea - 5, f, c);
+            }
+            if (ea + ma.bitLength() < eb - 3 && mb.bitLength() >= f.precision) {
+                return alignedSum(negA, BigInteger.ONE, eb - 5, negB, mb.shiftLeft(4), eb - 4, f, c);
+            }
+        }
+        return alignedSum(negA, ma, ea, negB, mb, eb, f, c);
+    }
+
+    private static long alignedSum(boolean negA, BigInteger ma, int ea, boolean negB, BigInteger mb, int eb,
+            BinaryFormat f, FpContext c) {
         int e = Math.min(ea, eb);
         BigInteger x = ma.shiftLeft(ea - e);
         BigInteger y = mb.shiftLeft(eb - e);
@@ -176,6 +230,54 @@ public final class FloatArithmetic {
             return negative ? SIGN : 0;
         }
         return ExactRounding.round(sum.signum() < 0, sum.abs(), e, false, f, c);
+    }
+
+    /**
+     * Where the fast paths apply: results far from the overflow and denormal ranges, so that Java's
+     * round-to-nearest result and its exactly computable error decide every mode, and no exception but inexact
+     * can occur.
+     */
+    private static boolean inFastRange(double v) {
+        double m = Math.abs(v);
+        return m >= 0x1p-900 && m <= 0x1p1000;
+    }
+
+    /**
+     * The double result in the current mode from the round-to-nearest result {@code r} and the sign of
+     * {@code exact - r} ({@code errorSign}: 0 when exact), with XX, FI and FR: a directed mode moves {@code r} one
+     * step toward the exact value where nearest rounded the other way.
+     */
+    private static long fromNearest(double r, int errorSign, FpContext c) {
+        if (errorSign == 0) {
+            return Double.doubleToRawLongBits(r);
+        }
+        double result = r;
+        switch (c.roundingMode) {
+            case Fpscr.ROUND_TOWARD_ZERO -> {
+                if (r > 0 && errorSign < 0) {
+                    result = Math.nextDown(r);
+                } else if (r < 0 && errorSign > 0) {
+                    result = Math.nextUp(r);
+                }
+            }
+            case Fpscr.ROUND_TOWARD_PLUS_INFINITY -> {
+                if (errorSign > 0) {
+                    result = Math.nextUp(r);
+                }
+            }
+            case Fpscr.ROUND_TOWARD_MINUS_INFINITY -> {
+                if (errorSign < 0) {
+                    result = Math.nextDown(r);
+                }
+            }
+            default -> {
+            }
+        }
+        // Moving past the exact value flips the sign of (exact - result).
+        int remaining = result == r ? errorSign : -errorSign;
+        boolean incremented = result > 0 ? remaining < 0 : remaining > 0;
+        c.flags |= Fpscr.XX | Fpscr.FI | (incremented ? Fpscr.FR : 0);
+        return Double.doubleToRawLongBits(result);
     }
 
     /** Sets an invalid-operation bit and returns the default QNaN. */
