@@ -51,13 +51,22 @@ final class FpscrOps {
                 }
             };
         });
-        b.bind("MFFSCDRN", row -> swapMode(row.field("frt"), (s, i) -> (s.fpr[row.field("frb").raw(i)] & Fpscr.DRN),
-                Fpscr.DRN));
-        b.bind("MFFSCDRNI", row -> swapMode(row.field("frt"), (s, i) -> (long) row.field("drm").raw(i) << 32,
-                Fpscr.DRN));
-        b.bind("MFFSCRN", row -> swapMode(row.field("frt"), (s, i) -> s.fpr[row.field("frb").raw(i)] & Fpscr.RN,
-                Fpscr.RN));
-        b.bind("MFFSCRNI", row -> swapMode(row.field("frt"), (s, i) -> row.field("rm").raw(i), Fpscr.RN));
+        b.bind("MFFSCDRN", row -> {
+            Field frb = row.field("frb");
+            return swapMode(row.field("frt"), (s, i) -> s.fpr[frb.raw(i)], Fpscr.DRN);
+        });
+        b.bind("MFFSCDRNI", row -> {
+            Field drm = row.field("drm");
+            return swapMode(row.field("frt"), (s, i) -> (long) drm.raw(i) << 32, Fpscr.DRN);
+        });
+        b.bind("MFFSCRN", row -> {
+            Field frb = row.field("frb");
+            return swapMode(row.field("frt"), (s, i) -> s.fpr[frb.raw(i)], Fpscr.RN);
+        });
+        b.bind("MFFSCRNI", row -> {
+            Field rm = row.field("rm");
+            return swapMode(row.field("frt"), (s, i) -> rm.raw(i), Fpscr.RN);
+        });
         b.bind("MCRFS", row -> {
             Field bf = row.field("bf");
             Field bfa = row.field("bfa");
