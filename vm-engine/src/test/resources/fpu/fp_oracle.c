@@ -50,6 +50,10 @@ int main(int argc, char **argv) {
         OP("fre", "fre. 0,1") OP("fres", "fres. 0,1") OP("frsqrte", "frsqrte. 0,1")
         OP("frsqrtes", "frsqrtes. 0,1") OP("fsel", "fsel. 0,1,2,3")
         OP("fcmpu", "fcmpu 5,1,2") OP("fcmpo", "fcmpo 5,1,2")
+        OP("mtfsf81", "mtfsf 0x81,1") OP("mtfsf40", "mtfsf 0x40,1") OP("mtfsf3c", "mtfsf 0x3c,1")
+        OP("mtfsb0", "mtfsb0 3") OP("mtfsfi", "mtfsfi 7,2") OP("mcrfs", "mcrfs 5,1")
+        OP("mcrfs0", "mcrfs 5,0") OP("mffsl", "mffsl 0") OP("mffsce", "mffsce 0") OP("mffscrni", "mffscrni 0,3")
+        OP("mffs", "mffs 0")
         else {
             fprintf(stderr, "unknown op %s\n", op);
             return 2;
