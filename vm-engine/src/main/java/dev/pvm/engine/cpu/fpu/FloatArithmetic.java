@@ -50,6 +50,14 @@ public final class FloatArithmetic {
                 double error = (x - xv) + (y - yv);
                 return fromNearest(r, Double.compare(error, 0.0) == 0 ? 0 : (error > 0 ? 1 : -1), c);
             }
+        } else if (singleOperand(a) && singleOperand(b)) {
+            double x = Double.longBitsToDouble(a);
+            double y = Double.longBitsToDouble(b);
+            double r = x + y;
+            if (r != 0 && Double.isFinite(r) && (x - (r - (r - x))) + (y - (r - x)) == 0) {
+                // The double sum of single operands was exact: round it once, to single.
+                return ExactRounding.round(Double.doubleToRawLongBits(r), f, c);
+            }
         }
         return exactSum(a < 0, Binary64.bigSignificand(a), Binary64.exponent(a),
                 b < 0, Binary64.bigSignificand(b), Binary64.exponent(b), f, c);
@@ -83,6 +91,11 @@ public final class FloatArithmetic {
                 // The product's rounding error is representable here, so fma computes it exactly.
                 return fromNearest(r, (int) Math.signum(Math.fma(x, y, -r)), c);
             }
+        }
+        if (f == BinaryFormat.SINGLE && singleOperand(a) && singleOperand(cOperand)) {
+            // A product of two 24-bit significands is exact in double: round it once, to single.
+            double p = Double.longBitsToDouble(a) * Double.longBitsToDouble(cOperand);
+            return ExactRounding.round(Double.doubleToRawLongBits(p), f, c);
         }
         BigInteger m = Binary64.bigSignificand(a).multiply(Binary64.bigSignificand(cOperand));
         return ExactRounding.round(sign != 0, m, Binary64.exponent(a) + Binary64.exponent(cOperand), false, f, c);
@@ -230,6 +243,12 @@ public final class FloatArithmetic {
             return negative ? SIGN : 0;
         }
         return ExactRounding.round(sum.signum() < 0, sum.abs(), e, false, f, c);
+    }
+
+    /** A finite value a single can hold (24 significant bits, single exponent range incl. denormals). */
+    private static boolean singleOperand(long bits) {
+        return FloatConversions.fromSingleBits(FloatConversions.toSingleBits(bits)) == bits
+                && !Binary64.isNaN(bits) && !isInfinite(bits);
     }
 
     /**
