@@ -205,12 +205,43 @@ public final class FloatArithmetic {
             result = (productNegative ? SIGN : 0) | Binary64.PLUS_INFINITY;
         } else if (isInfinite(addend)) {
             result = addend;
+        } else if ((result = exactProductFastPath(a, cOperand, addend, f, c)) != NO_FAST_PATH) {
+            // The product was exact in double: the fused sum is an ordinary sum, rounded once.
         } else {
             BigInteger product = Binary64.bigSignificand(a).multiply(Binary64.bigSignificand(cOperand));
             result = exactSum(productNegative, product, Binary64.exponent(a) + Binary64.exponent(cOperand),
                     addend < 0, Binary64.bigSignificand(addend), Binary64.exponent(addend), f, c);
         }
         return negate ? result ^ SIGN : result;
+    }
+
+    /** A bit pattern no fast path returns (a signalling NaN with a marker payload). */
+    private static final long NO_FAST_PATH = 0x7FF0_DEAD_FA57_0001L;
+
+    /**
+     * fma for double when {@code a*c} is exactly representable (common for small integers and short fractions):
+     * then {@code a*c + b} is the sum of two doubles, whose rounding error TwoSum gives exactly. Returns
+     * {@link #NO_FAST_PATH} when the product is inexact or a value is outside the fast range.
+     */
+    private static long exactProductFastPath(long a, long cOperand, long b, BinaryFormat f, FpContext c) {
+        if (f != BinaryFormat.DOUBLE || isZero(a) || isZero(cOperand) || isZero(b)) {
+            return NO_FAST_PATH;
+        }
+        double x = Double.longBitsToDouble(a);
+        double y = Double.longBitsToDouble(cOperand);
+        double z = Double.longBitsToDouble(b);
+        double p = x * y;
+        if (!inFastRange(p) || Math.fma(x, y, -p) != 0) {
+            return NO_FAST_PATH;
+        }
+        double r = p + z;
+        if (!inFastRange(r)) {
+            return NO_FAST_PATH;
+        }
+        double zv = r - p;
+        double pv = r - zv;
+        double error = (p - pv) + (z - zv);
+        return fromNearest(r, error == 0 ? 0 : (error > 0 ? 1 : -1), c);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The rounding of every mode checked against exact BigDecimal arithmetic (an oracle independent of both the fast
  * paths and ExactRounding): the result must be the representable neighbour of the exact value that the mode
- * selects, and XX/FI must say whether it was exact. Operands span the normal, denormal and near-overflow ranges,
+ * selects, FI must say whether it was exact and FR whether the magnitude was rounded up. Operands span the normal, denormal and near-overflow ranges,
  * so both the fast paths and the exact path run.
  */
 class FloatArithmeticTest {
@@ -38,6 +38,32 @@ class FloatArithmeticTest {
     }
 
     @Test
+    void fusedMultiplyAddOfShortOperandsWhoseProductIsExact() {
+        Random r = new Random(4);
+        for (int i = 0; i < CASES; i++) {
+            double a = Math.scalb((double) (r.nextInt(1 << 20) - (1 << 19)), r.nextInt(60) - 30);
+            double b = Math.scalb((double) (r.nextInt(1 << 20) - (1 << 19)), r.nextInt(60) - 30);
+            double c = r.nextBoolean() ? operand(r) : Math.scalb(r.nextDouble() - 0.5, r.nextInt(80) - 20);
+            for (int mode = 0; mode < 4; mode++) {
+                FpContext ctx = FpContext.rounding(mode);
+                double result = Double.longBitsToDouble(FloatArithmetic.multiplyAdd(bits(a), bits(b), bits(c), false,
+                        false, BinaryFormat.DOUBLE, ctx));
+                BigDecimal e = new BigDecimal(a).multiply(new BigDecimal(b)).add(new BigDecimal(c));
+                if (!Double.isFinite(result) || e.signum() == 0) {
+                    continue;
+                }
+                int cmp = new BigDecimal(result).compareTo(e);
+                String what = a + " * " + b + " + " + c + " mode " + mode;
+                assertRounding(mode, e.signum(), cmp, ctx.flags, what);
+                double other = cmp > 0 ? Math.nextDown(result) : Math.nextUp(result);
+                if (cmp != 0) {
+                    assertThat(new BigDecimal(other).compareTo(e)).as(what + " neighbour").isEqualTo(-cmp);
+                }
+            }
+        }
+    }
+
+    @Test
     void divideAndSquareRootBracketTheExactResult() {
         Random r = new Random(7);
         for (int i = 0; i < CASES; i++) {
@@ -51,14 +77,14 @@ class FloatArithmeticTest {
                     // Compare q*b with a instead of q with a/b (exact in BigDecimal).
                     int cmp = new BigDecimal(q).multiply(new BigDecimal(b)).compareTo(new BigDecimal(a))
                             * (b < 0 ? -1 : 1);
-                    assertRounding(mode, q > 0 ? 1 : -1, cmp, (ctx.flags & Fpscr.FI) != 0, a + " / " + b);
+                    assertRounding(mode, q > 0 ? 1 : -1, cmp, ctx.flags, a + " / " + b);
                 }
                 double x = Math.abs(a);
                 FpContext s = FpContext.rounding(mode);
                 double root = Double.longBitsToDouble(FloatArithmetic.squareRoot(bits(x), BinaryFormat.DOUBLE, s));
                 if (x != 0 && Double.isFinite(x)) {
                     int cmp = new BigDecimal(root).multiply(new BigDecimal(root)).compareTo(new BigDecimal(x));
-                    assertRounding(mode, 1, cmp, (s.flags & Fpscr.FI) != 0, "sqrt " + x);
+                    assertRounding(mode, 1, cmp, s.flags, "sqrt " + x);
                 }
             }
         }
@@ -68,8 +94,9 @@ class FloatArithmeticTest {
      * @param exactSign the sign of the exact value
      * @param cmp       sign of (result - exact), computed exactly
      */
-    private static void assertRounding(int mode, int exactSign, int cmp, boolean inexact, String what) {
-        assertThat(inexact).as(what + " inexact").isEqualTo(cmp != 0);
+    private static void assertRounding(int mode, int exactSign, int cmp, long flags, String what) {
+        assertThat((flags & Fpscr.FI) != 0).as(what + " FI").isEqualTo(cmp != 0);
+        assertThat((flags & Fpscr.FR) != 0).as(what + " FR: magnitude rounded up").isEqualTo(cmp * exactSign > 0);
         if (cmp == 0) {
             return;
         }
@@ -100,7 +127,7 @@ class FloatArithmeticTest {
                 }
                 String what = a + " op " + b + " op " + c + " mode " + mode;
                 int cmp = new BigDecimal(result).compareTo(e);
-                assertRounding(mode, e.signum(), cmp, (ctx.flags & Fpscr.FI) != 0, what);
+                assertRounding(mode, e.signum(), cmp, ctx.flags, what);
                 // The result is a neighbour of the exact value: nothing representable lies strictly between.
                 double other = cmp > 0 ? Math.nextDown(result) : Math.nextUp(result);
                 if (cmp != 0 && Double.isFinite(other)) {
