@@ -57,6 +57,10 @@ public final class CpuState {
     public long dar;
     public long dsisr;
     public final long[] sprg = new long[4];
+    /** Floating-point registers f0..f31, raw binary64 bits (Book I 4.2.1). */
+    public final long[] fpr = new long[32];
+    /** The FPSCR (Book I 4.2.2), ISA bits 0:63 as a Java long (ISA bit 63 = Java bit 0); see {@code Fpscr}. */
+    public long fpscr;
     public long dscr;
     public int vrsave;
 
@@ -97,6 +101,8 @@ public final class CpuState {
     public void reset(long newMsr) {
         java.util.Arrays.fill(gpr, 0);
         java.util.Arrays.fill(sprg, 0);
+        java.util.Arrays.fill(fpr, 0);
+        fpscr = 0;
         cr = 0;
         so = ov = ca = ov32 = ca32 = 0;
         xerByteCount = 0;

@@ -20,6 +20,9 @@ public final class Msr {
     public static final long FP = 1L << 13;
     /** Bit 51, machine check interrupt enable. */
     public static final long ME = 1L << 12;
+    /** Bits 52 and 55, floating-point exception mode (Book III 4.2.1): both 0 = enabled exceptions ignored. */
+    public static final long FE0 = 1L << 11;
+    public static final long FE1 = 1L << 8;
     /** Bit 58, instruction relocate. */
     public static final long IR = 1L << 5;
     /** Bit 59, data relocate. */

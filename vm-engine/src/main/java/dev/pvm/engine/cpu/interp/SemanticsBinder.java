@@ -52,6 +52,12 @@ public final class SemanticsBinder {
         LoadStoreMultipleOps.bind(b);
         RandomNumberOps.bind(b);
         TransactionalMemoryOps.bind(b);
+        FloatLoadStoreOps.bind(b);
+        FloatMoveOps.bind(b);
+        FloatArithmeticOps.bind(b);
+        FloatConversionOps.bind(b);
+        FloatCompareOps.bind(b);
+        FpscrOps.bind(b);
         return b.finish();
     }
 

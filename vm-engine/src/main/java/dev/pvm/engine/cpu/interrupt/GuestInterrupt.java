@@ -13,7 +13,9 @@ public sealed interface GuestInterrupt {
     enum ProgramReason {
         ILLEGAL_INSTRUCTION("illegal instruction"),
         PRIVILEGED_INSTRUCTION("privileged instruction in problem state"),
-        TRAP("trap");
+        TRAP("trap"),
+        /** An FPSCR exception whose enable bit is set, with MSR[FE0|FE1] != 0 (Book I 4.4, Book III 7.5.9). */
+        FLOATING_POINT_ENABLED("floating-point enabled exception");
 
         private final String text;
 
@@ -35,6 +37,14 @@ public sealed interface GuestInterrupt {
         @Override
         public String describe() {
             return "program interrupt: " + reason.text() + (detail.isEmpty() ? "" : " (" + detail + ")");
+        }
+    }
+
+    /** Floating-point unavailable interrupt (vector 0x800): an FP instruction with MSR[FP]=0 (Book III 7.5.10). */
+    record FloatingPointUnavailable() implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "floating-point unavailable interrupt (MSR[FP]=0)";
         }
     }
 

@@ -10,6 +10,8 @@ public enum FieldKind {
     CRF,
     /** A condition-register bit: {@code eq} in CR0, {@code 4*cr7+so} elsewhere. */
     CRB,
+    /** A floating-point register, {@code f3}. */
+    FPR,
     /** A branch target, printed as an absolute hexadecimal address without prefix (objdump style). */
     TARGET;
 

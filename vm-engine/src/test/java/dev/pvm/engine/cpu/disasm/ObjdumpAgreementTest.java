@@ -20,8 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The oracle for the decoder and disassembler: binutils assembles a program that uses every row and extended
- * mnemonic of the table, and for every word our text must equal objdump's (its symbol annotations aside).
+ * The oracle for the decoder and disassembler: binutils assembles programs that use every row and extended
+ * mnemonic of the table (coverage.s, and one file per further facility: float.s), and for every word our text
+ * must equal objdump's (its symbol annotations aside).
  * Skipped when the cross binutils are not installed.
  */
 class ObjdumpAgreementTest {
@@ -31,9 +32,19 @@ class ObjdumpAgreementTest {
     @ParameterizedTest
     @ValueSource(strings = {"powerpc64le-linux-gnu", "powerpc64-linux-gnu"})
     void disassemblyMatchesObjdump(String prefix, @TempDir Path dir) throws Exception {
+        assertAgreement(prefix, dir, "coverage.s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"powerpc64le-linux-gnu", "powerpc64-linux-gnu"})
+    void floatingPointDisassemblyMatchesObjdump(String prefix, @TempDir Path dir) throws Exception {
+        assertAgreement(prefix, dir, "float.s");
+    }
+
+    private static void assertAgreement(String prefix, Path dir, String program) throws Exception {
         assumeTrue(ExternalTools.available(prefix + "-as", prefix + "-objdump", prefix + "-objcopy"),
                 "binutils for " + prefix + " are not installed");
-        Path source = TestResources.moduleDir().resolve("src/test/resources/isa/programs/coverage.s");
+        Path source = TestResources.moduleDir().resolve("src/test/resources/isa/programs/" + program);
         ExternalTools.run(dir, prefix + "-as", "-a64", "-mpower9", "-o", "coverage.o", source.toString());
         ExternalTools.run(dir, prefix + "-objcopy", "-O", "binary", "-j", ".text", "coverage.o", "coverage.bin");
         String objdump = ExternalTools.run(dir, prefix + "-objdump", "-d", "coverage.o");

@@ -61,6 +61,11 @@ final class TestCpu implements AutoCloseable {
         return this;
     }
 
+    /** Where the next instruction {@link #code} places will go. */
+    long nextAddress() {
+        return end;
+    }
+
     /** Appends a raw instruction word. */
     TestCpu word(int insn) {
         memory.store32(end, insn, order());
