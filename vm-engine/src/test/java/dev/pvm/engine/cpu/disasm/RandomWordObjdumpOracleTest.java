@@ -43,6 +43,13 @@ class RandomWordObjdumpOracleTest {
      * or {@code bc-} for them), and it names dozens of SPRs of older processors ({@code mtpmc6}). Conditional
      * branches therefore get a valid BO, and mfspr/mtspr an SPR from {@link #SPRS}; every other field stays random.
      */
+    /**
+     * A third gap: the floating-point pair loads and stores share their opcodes with POWER2's lfq/stfq and the
+     * Gekko's paired-single psq_* instructions, and objdump without a -M option prints those dialects' names for
+     * them. Their disassembly is checked against objdump in ObjdumpAgreementTest instead.
+     */
+    private static final java.util.Set<String> OTHER_DIALECT_ROWS = java.util.Set.of("LFDP", "LFDPX", "STFDP", "STFDPX");
+
     private static int restrict(InsnPattern row, int word, Random random) {
         if (row.hasField("bo")) {
             return (word & ~row.field("bo").wordMask()) | row.field("bo").encodeRaw(VALID_BO[random.nextInt(VALID_BO.length)]);
@@ -94,6 +101,9 @@ class RandomWordObjdumpOracleTest {
             String theirs = BusyboxObjdumpOracleTest.objdumpText(line.substring(colon + 2), insn);
             String ours = dis.disassemble(insn, address);
             compared++;
+            if (OTHER_DIALECT_ROWS.contains(ours.split(" ")[0].toUpperCase(java.util.Locale.ROOT))) {
+                continue;
+            }
             boolean weDecode = !ours.startsWith(".long");
             boolean theyDecode = !theirs.startsWith(".long");
             if (ours.equals(theirs) || (theyDecode && !weDecode)) {
