@@ -48,6 +48,10 @@ public final class SemanticsBinder {
         SpecialRegisterOps.bind(b);
         StorageControlOps.bind(b);
         ProcessorControlOps.bind(b);
+        VectorLoadStoreOps.bind(b);
+        VectorPermuteOps.bind(b);
+        VectorIntegerOps.bind(b);
+        VsxFloatOps.bind(b);
         return b.finish();
     }
 

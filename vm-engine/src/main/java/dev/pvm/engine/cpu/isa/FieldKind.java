@@ -11,7 +11,13 @@ public enum FieldKind {
     /** A condition-register bit: {@code eq} in CR0, {@code 4*cr7+so} elsewhere. */
     CRB,
     /** A branch target, printed as an absolute hexadecimal address without prefix (objdump style). */
-    TARGET;
+    TARGET,
+    /** A floating-point register, {@code f1} (VSX extended mnemonics such as mffprd name FPRs). */
+    FPR,
+    /** A vector register (VMX), {@code v3}. */
+    VR,
+    /** A vector-scalar register (VSX), {@code vs35}. */
+    VSR;
 
     static FieldKind parse(String text) {
         for (FieldKind k : values()) {
