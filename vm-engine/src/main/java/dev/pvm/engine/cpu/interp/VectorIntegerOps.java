@@ -394,12 +394,12 @@ final class VectorIntegerOps {
         extendSign(b, "VEXTSW2D", 64, 32);
         // vgbbd: in each doubleword, bit j of byte k of the result is bit k of byte j of the source (Book I 6.11).
         unary(b, "VGBBD", (s, x) -> new VectorRegister(transpose8x8(x.hi), transpose8x8(x.lo)));
-        // vbpermq: 16 bits gathered from VRB at the bit indices in VRA's bytes (>= 128 gives 0), into bits 48:63.
+        // vbpermq: 16 bits gathered from VRA at the bit indices in VRB's bytes (>= 128 gives 0), into bits 48:63.
         binary(b, "VBPERMQ", (s, x, y) -> {
             long bits = 0;
             for (int k = 0; k < 16; k++) {
-                int index = x.byteAt(k);
-                long bit = index < 128 ? VectorRegister.get(y.hi, y.lo, 8, index >>> 3) >>> (7 - (index & 7)) & 1 : 0;
+                int index = y.byteAt(k);
+                long bit = index < 128 ? (x.byteAt(index >>> 3) >>> (7 - (index & 7))) & 1 : 0;
                 bits |= bit << (15 - k);
             }
             return new VectorRegister(bits, 0);

@@ -43,13 +43,22 @@ final class VsxFloatOps {
 
     // ------------------------------------------------------------------------------------------------ scalar
 
+    /**
+     * Writes a VSX scalar result: doubleword 0 through the FPR accessor, doubleword 1 (which the ISA leaves
+     * undefined) set to 0, as POWER9 and QEMU do.
+     */
+    static void setScalar(CpuState s, int t, long value) {
+        s.setFprBits(t, value);
+        s.vsrLo[t] = 0;
+    }
+
     /** T.dw0 = op(A.dw0, B.dw0) for XX3 scalar rows. */
     private static void scalar2(SemanticsBinder b, String name, java.util.function.LongBinaryOperator op) {
         b.bind(name, row -> {
             Field t = row.field("xt");
             Field ra = row.field("xa");
             Field rb = row.field("xb");
-            return (s, i) -> s.setFprBits(t.raw(i), op.applyAsLong(s.fprBits(ra.raw(i)), s.fprBits(rb.raw(i))));
+            return (s, i) -> setScalar(s, t.raw(i), op.applyAsLong(s.fprBits(ra.raw(i)), s.fprBits(rb.raw(i))));
         });
     }
 
@@ -58,7 +67,7 @@ final class VsxFloatOps {
         b.bind(name, row -> {
             Field t = row.field("xt");
             Field rb = row.field("xb");
-            return (s, i) -> s.setFprBits(t.raw(i), op.applyAsLong(s.fprBits(rb.raw(i))));
+            return (s, i) -> setScalar(s, t.raw(i), op.applyAsLong(s.fprBits(rb.raw(i))));
         });
     }
 
@@ -66,10 +75,12 @@ final class VsxFloatOps {
         return FloatBits.propagate(op.applyAsDouble(d(x), d(y)), x, y);
     }
 
-    /** The same, rounded to single precision: the double result rounded again (exact for single operands). */
+    /**
+     * The same, rounded to single precision: the double result rounded again (exact for single operands); a NaN
+     * result keeps only the payload bits the single format holds.
+     */
     static long arithmeticSingle(DoubleBinaryOperator op, long x, long y) {
-        long r = arithmetic(op, x, y);
-        return FloatBits.isNaN(r) ? r : FloatBits.roundToSingle(r);
+        return FloatBits.roundToSingle(arithmetic(op, x, y));
     }
 
     private static final DoubleBinaryOperator ADD = Double::sum;
@@ -88,8 +99,7 @@ final class VsxFloatOps {
         scalar2(b, "XSDIVSP", (x, y) -> arithmeticSingle(DIV, x, y));
         scalar1(b, "XSSQRTDP", x -> FloatBits.propagate(Math.sqrt(d(x)), x));
         scalar1(b, "XSSQRTSP", x -> {
-            long r = FloatBits.propagate(Math.sqrt(d(x)), x);
-            return FloatBits.isNaN(r) ? r : FloatBits.roundToSingle(r);
+            return FloatBits.roundToSingle(FloatBits.propagate(Math.sqrt(d(x)), x));
         });
         scalar1(b, "XSABSDP", x -> x & Long.MAX_VALUE);
         scalar1(b, "XSNABSDP", x -> x | Long.MIN_VALUE);
@@ -147,10 +157,10 @@ final class VsxFloatOps {
                             long tt = s.fprBits(t.raw(i));
                             long r = aForm ? multiplyAdd(a, bb, tt, subtract, negate)
                                     : multiplyAdd(a, tt, bb, subtract, negate);
-                            if (single && !FloatBits.isNaN(r)) {
+                            if (single) {
                                 r = FloatBits.roundToSingle(r);
                             }
-                            s.setFprBits(t.raw(i), r);
+                            setScalar(s, t.raw(i), r);
                         };
                     });
                 }
@@ -245,14 +255,22 @@ final class VsxFloatOps {
         return single ? (float) half * 2.0f : (double) half * 2.0;
     }
 
+    private static long bothWords(long w) {
+        long v = w & 0xFFFF_FFFFL;
+        return v << 32 | v;
+    }
+
     private static void bindScalarConversions(SemanticsBinder b) {
         // xscvdpsp: the single result in word 0 and copied to word 1 (POWER9, as QEMU models it).
         scalar1(b, "XSCVDPSP", x -> {
             long w = FloatBits.toSingle(x) & 0xFFFF_FFFFL;
             return w << 32 | w;
         });
-        scalar1(b, "XSCVDPSPN", x -> (FloatBits.isNaN(x) ? FloatBits.doubleToSingleBits(x)
-                : (long) Float.floatToRawIntBits((float) d(x))) << 32);
+        // xscvdpspn converts without rounding or exceptions (ConvertDPtoSP_NS, the stfs bit selection).
+        scalar1(b, "XSCVDPSPN", x -> {
+            long w = FloatBits.doubleToSingleBits(x) & 0xFFFF_FFFFL;
+            return w << 32 | w;
+        });
         scalar1(b, "XSCVSPDP", x -> FloatBits.toDouble((int) (x >>> 32)));
         scalar1(b, "XSCVSPDPN", x -> FloatBits.singleToDouble((int) (x >>> 32)));
         scalar1(b, "XSCVSXDDP", x -> Double.doubleToRawLongBits((double) x));
@@ -261,10 +279,10 @@ final class VsxFloatOps {
         scalar1(b, "XSCVUXDSP", x -> FloatBits.singleToDouble(Float.floatToRawIntBits((float) fromUnsigned(x, true))));
         scalar1(b, "XSCVDPSXDS", x -> toSigned(d(x), 64));
         scalar1(b, "XSCVDPUXDS", x -> toUnsigned(d(x), 64));
-        // The word results go to word 1 of the target (the low word of doubleword 0), where stxsiwx and
-        // mfvsrwz find them.
-        scalar1(b, "XSCVDPSXWS", x -> toSigned(d(x), 32) & 0xFFFF_FFFFL);
-        scalar1(b, "XSCVDPUXWS", x -> toUnsigned(d(x), 32));
+        // The word result goes to word 1 of the target (where stxsiwx and mfvsrwz find it) and, as POWER9 and
+        // QEMU do, to word 0 too.
+        scalar1(b, "XSCVDPSXWS", x -> bothWords(toSigned(d(x), 32)));
+        scalar1(b, "XSCVDPUXWS", x -> bothWords(toUnsigned(d(x), 32)));
     }
 
     // ------------------------------------------------------------------------------------------------ vector
@@ -367,7 +385,7 @@ final class VsxFloatOps {
         for (String name : new String[] {"XVCMPEQDP", "XVCMPGTDP", "XVCMPGEDP", "XVCMPEQSP", "XVCMPGTSP",
                 "XVCMPGESP"}) {
             int bits = name.endsWith("SP") ? 32 : 64;
-            String relation = name.substring(6, 8);
+            String relation = name.substring(5, 7);
             b.bind(name, row -> {
                 Field t = row.field("xt");
                 Field ra = row.field("xa");
