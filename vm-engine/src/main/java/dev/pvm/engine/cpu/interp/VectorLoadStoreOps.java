@@ -70,10 +70,11 @@ final class VectorLoadStoreOps {
         // VSX scalar loads and stores: doubleword 0 of the VSR (FPR view for VSRs 0-31).
         indexed(b, "LXSDX", "xt", 0, (s, t, ea) -> s.vsrHi[t] = m.load64(s, ea));
         indexed(b, "STXSDX", "xs", 0, (s, t, ea) -> m.store64(s, ea, s.vsrHi[t]));
-        displaced(b, "LXSD", "vrt", 32, (s, t, ea) -> s.vsrHi[t] = m.load64(s, ea));
+        // The v3.0 DS-form scalar loads set doubleword 1 to 0; the older X-form ones leave it (QEMU agrees).
+        displaced(b, "LXSD", "vrt", 32, (s, t, ea) -> loadScalar(s, t, m.load64(s, ea)));
         displaced(b, "STXSD", "vrs", 32, (s, t, ea) -> m.store64(s, ea, s.vsrHi[t]));
         indexed(b, "LXSSPX", "xt", 0, (s, t, ea) -> s.vsrHi[t] = FloatBits.singleToDouble(m.load32(s, ea)));
-        displaced(b, "LXSSP", "vrt", 32, (s, t, ea) -> s.vsrHi[t] = FloatBits.singleToDouble(m.load32(s, ea)));
+        displaced(b, "LXSSP", "vrt", 32, (s, t, ea) -> loadScalar(s, t, FloatBits.singleToDouble(m.load32(s, ea))));
         indexed(b, "STXSSPX", "xs", 0, (s, t, ea) -> m.store32(s, ea, FloatBits.doubleToSingleBits(s.vsrHi[t])));
         displaced(b, "STXSSP", "vrs", 32, (s, t, ea) -> m.store32(s, ea,
                 FloatBits.doubleToSingleBits(s.vsrHi[t])));
@@ -84,6 +85,11 @@ final class VectorLoadStoreOps {
         indexed(b, "STXSIWX", "xs", 0, (s, t, ea) -> m.store32(s, ea, s.vsrHi[t]));
         indexed(b, "STXSIBX", "xs", 0, (s, t, ea) -> m.store8(s, ea, s.vsrHi[t]));
         indexed(b, "STXSIHX", "xs", 0, (s, t, ea) -> m.store16(s, ea, s.vsrHi[t]));
+    }
+
+    private static void loadScalar(CpuState s, int t, long value) {
+        s.vsrHi[t] = value;
+        s.vsrLo[t] = 0;
     }
 
     private static void indexed(SemanticsBinder b, String name, String reg, int base, Access access) {

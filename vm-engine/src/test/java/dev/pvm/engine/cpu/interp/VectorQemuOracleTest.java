@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The oracle for the register-to-register vector semantics: every VMX/VSX row without a storage operand is run
@@ -29,26 +30,38 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class VectorQemuOracleTest {
 
-    private static final String GCC = "powerpc64le-linux-gnu-gcc";
-    private static final String QEMU = "qemu-ppc64le";
+    /** Bytes of guest data a load reads from (in) and a store writes into (out), after the register images. */
+    private static final int DATA = 64;
+    private static final int IN_DATA = 208;
+    private static final int OUT_DATA = 240;
     /** The VSRs a case loads and reports: vs0-vs5 (the FPR half) and vs32-vs37 (v0-v5). */
     private static final int[] VSRS = {0, 1, 2, 3, 4, 5, 32, 33, 34, 35, 36, 37};
     /** Rows whose result the ISA leaves partly undefined in a way QEMU and we fill differently (none yet). */
     private static final Set<String> SKIPPED = Set.of();
     private static final int ROUNDS = 2;
 
-    private record Case(String text, byte[][] vsr, long r5, long r6) {
+    /**
+     * One instruction and its inputs. A storage instruction ({@code memory}) addresses the in data (loads) or
+     * the out data (stores, which starts as a copy of the in data) through r5, which the harness sets.
+     */
+    private record Case(String text, byte[][] vsr, long r5, long r6, byte[] data, Access memory) {
     }
 
-    @Test
-    void registerOnlyVectorInstructionsAgreeWithQemu(@TempDir Path dir) throws Exception {
-        assumeTrue(ExternalTools.available(GCC, QEMU), GCC + " or " + QEMU + " is not installed");
+    private enum Access { NONE, LOAD, STORE }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void vectorInstructionsAgreeWithQemu(boolean littleEndian, @TempDir Path dir) throws Exception {
+        String gcc = littleEndian ? "powerpc64le-linux-gnu-gcc" : "powerpc64-linux-gnu-gcc";
+        String qemu = littleEndian ? "qemu-ppc64le" : "qemu-ppc64";
+        assumeTrue(ExternalTools.available(gcc, qemu), gcc + " or " + qemu + " is not installed");
         List<Case> cases = cases();
 
-        StringBuilder asm = new StringBuilder("\t.abiversion 2\n\t.machine power9\n\t.text\n");
+        StringBuilder asm = new StringBuilder(littleEndian ? "\t.abiversion 2\n" : "");
+        asm.append("\t.machine power9\n\t.text\n");
         StringBuilder table = new StringBuilder();
         for (int n = 0; n < cases.size(); n++) {
-            asm.append(leafFunction(n, cases.get(n).text()));
+            asm.append(leafFunction(n, cases.get(n), littleEndian));
             table.append("case_").append(n).append(',');
         }
         StringBuilder inputs = new StringBuilder();
@@ -61,8 +74,11 @@ class VectorQemuOracleTest {
             }
             for (long g : new long[] {c.r5(), c.r6()}) {
                 for (int k = 0; k < 8; k++) {
-                    inputs.append((g >>> (8 * k)) & 0xff).append(',');
+                    inputs.append((g >>> (littleEndian ? 8 * k : 56 - 8 * k)) & 0xff).append(',');
                 }
+            }
+            for (byte x : c.data()) {
+                inputs.append(x & 0xff).append(',');
             }
             inputs.append("},\n");
         }
@@ -75,30 +91,30 @@ class VectorQemuOracleTest {
                 static const unsigned char inputs[][%d] __attribute__((aligned(16))) = {%s};
                 int main(void) {
                     for (unsigned n = 0; n < sizeof cases / sizeof cases[0]; n++) {
-                        unsigned char in[208] __attribute__((aligned(16)));
-                        unsigned char out[240] __attribute__((aligned(16)));
+                        unsigned char in[272] __attribute__((aligned(16)));
+                        unsigned char out[304] __attribute__((aligned(16)));
                         memcpy(in, inputs[n], sizeof in);
                         memset(out, 0, sizeof out);
                         cases[n](in, out);
-                        for (int i = 0; i < 240; i++) printf("%%02x", out[i]);
+                        for (int i = 0; i < 304; i++) printf("%%02x", out[i]);
                         printf("\\n");
                     }
                     return 0;
                 }
-                """.formatted(declarations(cases.size()), table, 12 * 16 + 16, inputs);
+                """.formatted(declarations(cases.size()), table, IN_DATA + DATA, inputs);
         Files.writeString(dir.resolve("cases.S"), asm);
         Files.writeString(dir.resolve("harness.c"), harness);
-        ExternalTools.run(dir, GCC, "-O1", "-static", "-mcpu=power9", "-o", "oracle", "harness.c", "cases.S");
-        String[] theirs = ExternalTools.run(dir, QEMU, "-cpu", "power9", dir.resolve("oracle").toString())
+        ExternalTools.run(dir, gcc, "-O1", "-static", "-mcpu=power9", "-o", "oracle", "harness.c", "cases.S");
+        String[] theirs = ExternalTools.run(dir, qemu, "-cpu", "power9", dir.resolve("oracle").toString())
                 .split("\n");
         assertThat(theirs).hasSize(cases.size());
 
         List<String> mismatches = new ArrayList<>();
-        try (TestCpu t = TestCpu.littleEndian()) {
+        try (TestCpu t = littleEndian ? TestCpu.littleEndian() : TestCpu.bigEndian()) {
             for (int n = 0; n < cases.size(); n++) {
                 Case c = cases.get(n);
-                String ours = run(t, c);
-                String diff = describeDifferences(ours, theirs[n]);
+                String ours = run(t, c, littleEndian);
+                String diff = describeDifferences(ours, theirs[n], littleEndian);
                 if (!diff.isEmpty()) {
                     mismatches.add(c.text() + ":" + diff);
                 }
@@ -108,7 +124,7 @@ class VectorQemuOracleTest {
     }
 
     /** The report fields (as "name ours/qemu") in which two result lines differ; CR fields other than CR6 aside. */
-    private static String describeDifferences(String ours, String theirs) {
+    private static String describeDifferences(String ours, String theirs, boolean littleEndian) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < VSRS.length; k++) {
             String o = ours.substring(32 * k, 32 * k + 32);
@@ -125,12 +141,16 @@ class VectorQemuOracleTest {
                         .append(theirs, at, at + 16);
             }
         }
-        // CR as stored little-endian: CR6 is the high nibble of the first byte.
-        if (ours.charAt(432) != theirs.charAt(432)) {
-            b.append(" cr6 ").append(ours.charAt(432)).append('/').append(theirs.charAt(432));
+        // CR6 is bits 24:27 of the CR word: the high nibble of its byte 3 (stored first in little-endian).
+        int cr6 = 432 + (littleEndian ? 0 : 6);
+        if (ours.charAt(cr6) != theirs.charAt(cr6)) {
+            b.append(" cr6 ").append(ours.charAt(cr6)).append('/').append(theirs.charAt(cr6));
         }
         if (!ours.substring(448, 480).equals(theirs.substring(448, 480))) {
             b.append(" vscr ").append(ours, 472, 480).append('/').append(theirs, 472, 480);
+        }
+        if (!ours.substring(480).equals(theirs.substring(480))) {
+            b.append(" data ").append(ours, 480, ours.length()).append('/').append(theirs, 480, theirs.length());
         }
         return b.toString();
     }
@@ -145,30 +165,52 @@ class VectorQemuOracleTest {
 
     /**
      * case_N(in = r3, out = r4): VSCR and CR6 cleared, the twelve VSRs loaded from in (bytes in element
-     * order, lxvb16x), r5/r6 from in+192, the instruction, then the VSRs, r5-r7, CR and VSCR stored to out.
-     * Only volatile registers are touched (ELFv2: vs0-vs13, v0-v19, r0, r3-r12, CR0/1/5-7).
+     * order, lxvb16x), r5/r6 from in+192, the out data initialised from the in data, r5 pointed at the in data
+     * (loads) or the out data (stores), the instruction, then the VSRs, r5-r7, CR, VSCR and the out data stored
+     * to out (r5 zeroed first for storage cases: its address is the host's). Only volatile registers are
+     * touched (vs0-vs13, v0-v19, r0, r3-r12, CR6). On big-endian the symbol is an ELFv1 function descriptor.
      */
-    private static String leafFunction(int n, String insn) {
+    private static String leafFunction(int n, Case c, boolean littleEndian) {
+        String name = "case_" + n;
         StringBuilder b = new StringBuilder();
-        b.append("\t.globl case_").append(n).append("\n\t.type case_").append(n).append(",@function\ncase_")
-                .append(n).append(":\n");
+        if (littleEndian) {
+            b.append("\t.globl ").append(name).append("\n\t.type ").append(name).append(",@function\n")
+                    .append(name).append(":\n");
+        } else {
+            b.append("\t.section .opd,\"aw\"\n\t.align 3\n\t.globl ").append(name).append('\n').append(name)
+                    .append(":\n\t.quad .").append(name).append(",.TOC.@tocbase,0\n\t.text\n.").append(name)
+                    .append(":\n");
+        }
         b.append("\tvxor 0,0,0\n\tmtvscr 0\n\tli 0,0\n\tmtocrf 2,0\n\tli 7,0\n");
         for (int k = 0; k < VSRS.length; k++) {
             b.append("\tli 0,").append(16 * k).append("\n\tlxvb16x ").append(VSRS[k]).append(",3,0\n");
         }
+        for (int k = 0; k < DATA; k += 8) {
+            b.append("\tld 0,").append(IN_DATA + k).append("(3)\n\tstd 0,").append(OUT_DATA + k).append("(4)\n");
+        }
         b.append("\tld 5,192(3)\n\tld 6,200(3)\n");
-        b.append('\t').append(insn).append('\n');
+        switch (c.memory()) {
+            case LOAD -> b.append("\taddi 5,3,").append(IN_DATA).append('\n');
+            case STORE -> b.append("\taddi 5,4,").append(OUT_DATA).append('\n');
+            case NONE -> { }
+        }
+        b.append('\t').append(c.text()).append('\n');
+        if (c.memory() != Access.NONE) {
+            b.append("\tli 5,0\n");
+        }
         for (int k = 0; k < VSRS.length; k++) {
             b.append("\tli 0,").append(16 * k).append("\n\tstxvb16x ").append(VSRS[k]).append(",4,0\n");
         }
         b.append("\tstd 5,192(4)\n\tstd 6,200(4)\n\tstd 7,208(4)\n\tmfcr 0\n\tstw 0,216(4)\n");
         b.append("\tmfvscr 0\n\tli 0,224\n\tstxvb16x 32,4,0\n\tblr\n");
-        b.append("\t.size case_").append(n).append(",.-case_").append(n).append('\n');
+        if (littleEndian) {
+            b.append("\t.size ").append(name).append(",.-").append(name).append('\n');
+        }
         return b.toString();
     }
 
     /** Runs one case in the interpreter and formats the result as the harness prints it. */
-    private static String run(TestCpu t, Case c) {
+    private static String run(TestCpu t, Case c, boolean littleEndian) {
         var s = t.cpu;
         s.vscr = 0;
         s.setCrField(6, 0);
@@ -179,20 +221,36 @@ class VectorQemuOracleTest {
         }
         s.gpr[5] = c.r5();
         s.gpr[6] = c.r6();
+        long in = TestCpu.DATA;
+        long out = TestCpu.DATA + 0x100;
+        for (int k = 0; k < DATA; k++) {
+            t.memory.store8(in + k, c.data()[k]);
+            t.memory.store8(out + k, c.data()[k]);
+        }
+        switch (c.memory()) {
+            case LOAD -> s.gpr[5] = in;
+            case STORE -> s.gpr[5] = out;
+            case NONE -> { }
+        }
         t.exec(c.text());
         assertThat(s.pendingInterrupt).as(c.text()).isNull();
-        StringBuilder out = new StringBuilder();
+        if (c.memory() != Access.NONE) {
+            s.gpr[5] = 0;
+        }
+        StringBuilder report = new StringBuilder();
         for (int reg : VSRS) {
-            out.append(String.format("%016x%016x", s.vsrHi[reg], s.vsrLo[reg]));
+            report.append(String.format("%016x%016x", s.vsrHi[reg], s.vsrLo[reg]));
         }
         for (long g : new long[] {s.gpr[5], s.gpr[6], s.gpr[7]}) {
-            out.append(String.format("%016x", Long.reverseBytes(g)));
+            report.append(String.format("%016x", littleEndian ? Long.reverseBytes(g) : g));
         }
-        // mfcr/stw stores CR little-endian; only CR6 is compared (other fields hold the caller's values).
-        out.append(String.format("%08x", Integer.reverseBytes(s.cr)));
-        out.append("0".repeat(8));
-        out.append(String.format("%024x%08x", 0, s.vscr));
-        return out.toString();
+        report.append(String.format("%08x", littleEndian ? Integer.reverseBytes(s.cr) : s.cr));
+        report.append("0".repeat(8));
+        report.append(String.format("%024x%08x", 0, s.vscr));
+        for (int k = 0; k < DATA; k++) {
+            report.append(String.format("%02x", t.memory.load8(out + k)));
+        }
+        return report.toString();
     }
 
     private static long bigEndianLong(byte[] b, int from) {
@@ -209,7 +267,8 @@ class VectorQemuOracleTest {
         IsaTable table = IsaTable.ppc64();
         List<Case> cases = new ArrayList<>();
         for (InsnPattern row : table.patterns()) {
-            if (!isRegisterOnlyVectorRow(row) || SKIPPED.contains(row.mnemonic())) {
+            Access access = access(row);
+            if (access == null || SKIPPED.contains(row.mnemonic())) {
                 continue;
             }
             for (int round = 0; round < ROUNDS; round++) {
@@ -225,36 +284,56 @@ class VectorQemuOracleTest {
                 for (int k = 0; k < VSRS.length; k++) {
                     vsr[k] = randomRegister(random);
                 }
-                cases.add(new Case(text, vsr, r5, random.nextInt(16)));
+                long r6 = random.nextInt(16);
+                if (access != Access.NONE) {
+                    // An index within the 64 data bytes; for the with-length forms a byte count 0..17.
+                    r6 = row.mnemonic().matches("L?S?T?XVLL?") ? (long) random.nextInt(18) << 56 : random.nextInt(33);
+                }
+                byte[] data = new byte[DATA];
+                random.nextBytes(data);
+                cases.add(new Case(text, vsr, r5, r6, data, access));
                 if (row.flags().stream().anyMatch(f -> f.suffix().equals("."))) {
-                    cases.add(new Case(text.replaceFirst(" ", ". "), vsr, r5, random.nextInt(16)));
+                    cases.add(new Case(text.replaceFirst(" ", ". "), vsr, r5, r6, data, access));
                 }
             }
         }
         return cases;
     }
 
-    private static boolean isRegisterOnlyVectorRow(InsnPattern row) {
+    /** How a vector row takes part: NONE for register-only rows, LOAD/STORE for storage rows, null if not. */
+    private static Access access(InsnPattern row) {
         boolean vector = false;
+        boolean memory = false;
         for (Operand o : row.operands()) {
             if (o instanceof Operand.Memory) {
-                return false;
+                memory = true;
+                continue;
             }
             Operand.Value v = (Operand.Value) o;
-            if (v.kind() == FieldKind.VR || v.kind() == FieldKind.VSR) {
-                vector = true;
-            }
-            if (v.zeroLiteral()) {
-                return row.mnemonic().equals("MTVSRDD");
-            }
+            vector |= v.kind() == FieldKind.VR || v.kind() == FieldKind.VSR;
+            memory |= v.zeroLiteral();
         }
-        // lvsl/lvsr/mtvscr/mfvscr take part through the harness itself.
-        return vector && !row.mnemonic().startsWith("LV") && !row.mnemonic().equals("MTVSCR");
+        String m = row.mnemonic();
+        if (!vector || m.equals("MTVSCR")) {
+            return null; // mtvscr takes part through the harness itself
+        }
+        if (m.equals("MTVSRDD") || m.equals("LVSL") || m.equals("LVSR")) {
+            return Access.NONE;
+        }
+        if (!memory) {
+            return Access.NONE;
+        }
+        return m.startsWith("L") ? Access.LOAD : Access.STORE;
     }
 
     private static String text(InsnPattern row, Random random, int round) {
         List<String> ops = new ArrayList<>();
         for (Operand o : row.operands()) {
+            if (o instanceof Operand.Memory mem) {
+                int scale = mem.displacement().value().asField().scale();
+                ops.add(scale * random.nextInt(32 / scale + 1) + "(5)");
+                continue;
+            }
             Operand.Value v = (Operand.Value) o;
             String name = v.value().asField().name();
             int width = v.value().asField().width();
