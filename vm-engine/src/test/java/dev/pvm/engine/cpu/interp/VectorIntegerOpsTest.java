@@ -36,4 +36,75 @@ class VectorIntegerOpsTest {
         // Byte 0 (127) picks VRA's last bit (1), bytes 1-2 are out of range, bytes 3-15 (0) pick bit 0 (1).
         assertThat(v(1)).isEqualTo("0000000000009fff_0000000000000000");
     }
+
+    @Test
+    void saturatingAddSetsStickySatOnlyWhenItClamps() {
+        v(2, 0x7f80_ff00_0102_0304L, 0);
+        v(3, 0x0180_0100_0102_0304L, 0);
+        t.exec("vaddubs 1,2,3");
+        assertThat(v(1)).isEqualTo("80ffff0002040608_0000000000000000");
+        assertThat(t.cpu.vscr & VectorIntegerOps.VSCR_SAT).isEqualTo(1);
+        t.exec("vaddsbs 1,2,3");
+        // 0x7f+1 -> 0x7f, -128 + -128 -> -128, -1 + 1 -> 0
+        assertThat(v(1)).isEqualTo("7f80000002040608_0000000000000000");
+        t.cpu.vscr = 0;
+        t.exec("vaddubm 4,2,2", "vsububs 5,3,3");
+        assertThat(t.cpu.vscr).isZero();
+        t.exec("mfvscr 6");
+        assertThat(v(6)).isEqualTo("0000000000000000_0000000000000000");
+    }
+
+    @Test
+    void recordFormComparesSetCr6AllOrNone() {
+        v(2, 5, 6);
+        v(3, 5, 6);
+        t.exec("vcmpequw. 1,2,3");
+        assertThat(v(1)).isEqualTo("ffffffffffffffff_ffffffffffffffff");
+        assertThat(t.cpu.crField(6)).isEqualTo(0b1000);
+        t.exec("vcmpgtuw. 1,2,3");
+        assertThat(t.cpu.crField(6)).isEqualTo(0b0010);
+        v(3, 4, 6);
+        t.exec("vcmpequd. 1,2,3");
+        assertThat(v(1)).isEqualTo("0000000000000000_ffffffffffffffff");
+        assertThat(t.cpu.crField(6)).isZero();
+    }
+
+    @Test
+    void vcmpnezbFindsTheTerminatingZeroByte() {
+        // glibc's POWER9 strlen: vcmpnezb. against a zero vector marks the first NUL; vctzlsbb counts to it.
+        v(2, 0x6869_2100_4142_4344L, -1L);
+        v(3, 0, 0);
+        t.exec("vcmpnezb. 1,2,3", "vclzlsbb 7,1", "vctzlsbb 8,1");
+        assertThat(t.r(7)).isZero();
+        v(1, 0x0000_00ff_0000_0000L, 0);
+        t.exec("vclzlsbb 7,1");
+        assertThat(t.r(7)).isEqualTo(3);
+    }
+
+    @Test
+    void sumAcrossSaturatesAndLeavesTheOtherWordsZero() {
+        v(2, 0x7fff_ffff_0000_0001L, 0x0000_0002_0000_0003L);
+        v(3, 0, 0x0000_0000_0000_0010L);
+        t.exec("vsumsws 1,2,3");
+        assertThat(v(1)).isEqualTo("0000000000000000_000000007fffffff");
+        assertThat(t.cpu.vscr & VectorIntegerOps.VSCR_SAT).isEqualTo(1);
+    }
+
+    @Test
+    void packSaturatesSignedHalfwordsToUnsignedBytes() {
+        v(2, 0x0100_00ff_ff80_0042L, 0x7fff_8000_0000_0001L);
+        v(3, 0, 0);
+        t.exec("vpkshus 1,2,3");
+        // 256 -> 255 and -128 -> 0 saturate; 0x7fff -> 255, 0x8000 -> 0.
+        assertThat(v(1)).isEqualTo("ffff0042ff000001_0000000000000000");
+    }
+
+    @Test
+    void wholeRegisterShiftsTakeTheirCountFromTheLastByte() {
+        v(2, 0x8000_0000_0000_0001L, 0x8000_0000_0000_0000L);
+        v(3, 0, 0x0000_0000_0000_0009L); // vsl: 1 bit (low 3 bits); vslo: 1 octet (bits 121:124)
+        t.exec("vsl 1,2,3", "vslo 4,2,3");
+        assertThat(v(1)).isEqualTo("0000000000000003_0000000000000000");
+        assertThat(v(4)).isEqualTo("0000000000000180_0000000000000000");
+    }
 }
