@@ -52,6 +52,8 @@ public final class SemanticsBinder {
         VectorPermuteOps.bind(b);
         VectorIntegerOps.bind(b);
         VsxFloatOps.bind(b);
+        VectorFloatOps.bind(b);
+        VectorCryptoOps.bind(b);
         return b.finish();
     }
 

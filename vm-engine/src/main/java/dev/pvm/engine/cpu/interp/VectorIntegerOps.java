@@ -81,6 +81,106 @@ final class VectorIntegerOps {
         bindShifts(b);
         bindPack(b);
         bindCounts(b);
+        bindPower8And9Extras(b);
+    }
+
+    /** Mask of bits mb..me of a {@code bits}-bit element, ISA bit numbering, wrapping when mb > me (Book I 3.3.14). */
+    private static long mask(int mb, int me, int bits) {
+        long all = bits == 64 ? -1L : (1L << bits) - 1;
+        long fromMb = all >>> mb & all;
+        long toMe = (all << (bits - 1 - me)) & all;
+        return mb <= me ? fromMb & toMe : (fromMb | toMe) & all;
+    }
+
+    private static void bindPower8And9Extras(SemanticsBinder b) {
+        for (String size : new String[] {"B", "H", "W"}) {
+            int bits = bits(size);
+            elementwise(b, "VABSDU" + size, bits, (s, x, y) -> Math.abs(x - y));
+        }
+        // vrlwnm/vrldnm: rotate, then AND with MASK(mb, me) taken from VRB; the -mi forms insert under the mask.
+        for (String name : new String[] {"VRLWNM", "VRLDNM"}) {
+            int bits = name.equals("VRLWNM") ? 32 : 64;
+            elementwise(b, name, bits, (s, x, y) -> rotateMask(x, y, bits));
+        }
+        for (String name : new String[] {"VRLWMI", "VRLDMI"}) {
+            int bits = name.equals("VRLWMI") ? 32 : 64;
+            b.bind(name, row -> {
+                Field t = row.field("vrt");
+                Field ra = row.field("vra");
+                Field rb = row.field("vrb");
+                return (s, i) -> {
+                    VectorRegister x = VectorRegister.ofVsr(s, 32 + ra.raw(i));
+                    VectorRegister y = VectorRegister.ofVsr(s, 32 + rb.raw(i));
+                    VectorRegister r = VectorRegister.ofVsr(s, 32 + t.raw(i));
+                    for (int k = 0; k < 128 / bits; k++) {
+                        long ctl = y.get(bits, k);
+                        long m = mask(maskBegin(ctl, bits), maskEnd(ctl, bits), bits);
+                        long rotated = rotate(x.get(bits, k), (int) (ctl & (bits - 1)), bits);
+                        r.set(bits, k, (rotated & m) | (r.get(bits, k) & ~m));
+                    }
+                    r.toVsr(s, 32 + t.raw(i));
+                };
+            });
+        }
+        // vprtyb[wdq]: the parity of the least significant bits of the bytes of each element.
+        for (String size : new String[] {"W", "D"}) {
+            int bits = bits(size);
+            elementwise1(b, "VPRTYB" + size, bits, v -> Long.bitCount(v & 0x0101_0101_0101_0101L) & 1);
+        }
+        unary(b, "VPRTYBQ", (s, x) -> new VectorRegister(0,
+                Long.bitCount((x.hi ^ x.lo) & 0x0101_0101_0101_0101L) & 1));
+        // vpermxor: byte i is A.byte[C.byte[i] high nibble] XOR B.byte[C.byte[i] low nibble].
+        VectorOperands.ternary(b, "VPERMXOR", (s, x, y, c) -> {
+            VectorRegister r = new VectorRegister();
+            for (int k = 0; k < 16; k++) {
+                int sel = c.byteAt(k);
+                r.set(8, k, x.byteAt(sel >>> 4) ^ y.byteAt(sel & 15));
+            }
+            return r;
+        });
+        // Quadword add/subtract extended: the carry in is VRC bit 127; -cuq forms give the carry out.
+        VectorOperands.ternary(b, "VADDEUQM", (s, x, y, c) -> addQuad(x, y.hi, y.lo, c.lo & 1, false));
+        VectorOperands.ternary(b, "VADDECUQ", (s, x, y, c) -> addQuad(x, y.hi, y.lo, c.lo & 1, true));
+        VectorOperands.ternary(b, "VSUBEUQM", (s, x, y, c) -> addQuad(x, ~y.hi, ~y.lo, c.lo & 1, false));
+        VectorOperands.ternary(b, "VSUBECUQ", (s, x, y, c) -> addQuad(x, ~y.hi, ~y.lo, c.lo & 1, true));
+        // vmhaddshs/vmhraddshs: the high half of the 32-bit product (rounded for -r-) plus C, saturated.
+        for (String name : new String[] {"VMHADDSHS", "VMHRADDSHS"}) {
+            long round = name.equals("VMHRADDSHS") ? 0x4000 : 0;
+            VectorOperands.ternary(b, name, (s, x, y, c) -> {
+                VectorRegister r = new VectorRegister();
+                for (int k = 0; k < 8; k++) {
+                    long p = ((x.getSigned(16, k) * y.getSigned(16, k) + round) >> 15) + c.getSigned(16, k);
+                    r.set(16, k, saturateSigned(s, p, 16));
+                }
+                return r;
+            });
+        }
+    }
+
+    private static VectorRegister addQuad(VectorRegister x, long yHi, long yLo, long carryIn, boolean carryOut) {
+        long lo = x.lo + yLo + carryIn;
+        boolean carryLo = Long.compareUnsigned(lo, x.lo) < 0 || (carryIn == 1 && lo == x.lo);
+        long hi = x.hi + yHi + (carryLo ? 1 : 0);
+        boolean carry = Long.compareUnsigned(hi, x.hi) < 0 || (carryLo && hi == x.hi);
+        return carryOut ? new VectorRegister(0, carry ? 1 : 0) : new VectorRegister(hi, lo);
+    }
+
+    private static long rotate(long v, int n, int bits) {
+        long all = bits == 64 ? -1L : (1L << bits) - 1;
+        return n == 0 ? v : ((v << n) | (v >>> (bits - n))) & all;
+    }
+
+    /** MB and ME of vrlwnm (word bits 11:15, 19:23) and vrldnm (doubleword bits 42:47, 50:55). */
+    private static int maskBegin(long ctl, int bits) {
+        return bits == 32 ? (int) (ctl >>> 16) & 31 : (int) (ctl >>> 16) & 63;
+    }
+
+    private static int maskEnd(long ctl, int bits) {
+        return bits == 32 ? (int) (ctl >>> 8) & 31 : (int) (ctl >>> 8) & 63;
+    }
+
+    private static long rotateMask(long x, long ctl, int bits) {
+        return rotate(x, (int) (ctl & (bits - 1)), bits) & mask(maskBegin(ctl, bits), maskEnd(ctl, bits), bits);
     }
 
     private static void bindAddSubtract(SemanticsBinder b) {

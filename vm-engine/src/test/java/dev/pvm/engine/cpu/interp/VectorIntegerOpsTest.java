@@ -107,4 +107,15 @@ class VectorIntegerOpsTest {
         assertThat(v(1)).isEqualTo("0000000000000003_0000000000000000");
         assertThat(v(4)).isEqualTo("0000000000000180_0000000000000000");
     }
+
+    @Test
+    void vrldmiInsertsTheRotatedSourceUnderTheMask() {
+        // Doubleword 0: rotate left 8, MASK(48, 55) (mb = 48 in bits 42:47, me = 55 in bits 50:55): byte 6 from
+        // the rotated source, the rest kept. Doubleword 1: rotate 0, MASK(60, 3) wraps: bits 60:63 and 0:3.
+        v(2, 0x1122_3344_5566_7788L, 0x0123_4567_89ab_cdefL);
+        v(3, (48L << 16) | (55L << 8) | 8, (60L << 16) | (3L << 8));
+        v(1, 0xffff_ffff_ffff_ffffL, 0);
+        t.exec("vrldmi 1,2,3");
+        assertThat(v(1)).isEqualTo("ffffffffffff88ff_000000000000000f");
+    }
 }

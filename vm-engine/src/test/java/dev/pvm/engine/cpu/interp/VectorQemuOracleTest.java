@@ -36,8 +36,12 @@ class VectorQemuOracleTest {
     private static final int OUT_DATA = 240;
     /** The VSRs a case loads and reports: vs0-vs5 (the FPR half) and vs32-vs37 (v0-v5). */
     private static final int[] VSRS = {0, 1, 2, 3, 4, 5, 32, 33, 34, 35, 36, 37};
-    /** Rows whose result the ISA leaves partly undefined in a way QEMU and we fill differently (none yet). */
-    private static final Set<String> SKIPPED = Set.of();
+    /**
+     * Rows not compared. vrldmi: QEMU 7.2 (Debian 12) disagrees with the ISA's pseudocode (Book I 6.9.5:
+     * (ROTL64(A, n) & MASK(b, e)) | (VRT & ~MASK)) on some inputs, while our vrlwmi/vrldnm, which share the
+     * code, agree with it; VectorIntegerOpsTest checks vrldmi against hand-computed values instead.
+     */
+    private static final Set<String> SKIPPED = Set.of("VRLDMI");
     private static final int ROUNDS = 2;
 
     /**
