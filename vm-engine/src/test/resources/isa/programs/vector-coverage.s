@@ -1,5 +1,6 @@
 # Every row of vector.isa once, with VSR numbers that exercise the split TX/AX/BX/CX bits, then the cases
 # that select extended mnemonics. VectorObjdumpAgreementTest compares our disassembly with objdump's.
+	.machine power10  # the ISA 3.1 quad-precision rows (xscvqpuqz...) are in the table too
 	.text
 	lvebx 2,5,6
 	lvehx 2,5,6
@@ -268,6 +269,58 @@
 	vextsw2d 2,4
 	vclzlsbb 7,4
 	vctzlsbb 7,4
+	vaddfp 2,3,4
+	vsubfp 2,3,4
+	vmaxfp 2,3,4
+	vminfp 2,3,4
+	vrefp 2,4
+	vrsqrtefp 2,4
+	vrfin 2,4
+	vrfiz 2,4
+	vrfip 2,4
+	vrfim 2,4
+	vcfux 2,4,1
+	vcfsx 2,4,1
+	vctuxs 2,4,1
+	vctsxs 2,4,1
+	vmaddfp 2,3,5,4
+	vnmsubfp 2,3,5,4
+	vcmpeqfp 2,3,4
+	vcmpeqfp. 2,3,4
+	vcmpgefp 2,3,4
+	vcmpgefp. 2,3,4
+	vcmpgtfp 2,3,4
+	vcmpgtfp. 2,3,4
+	vcmpbfp 2,3,4
+	vcmpbfp. 2,3,4
+	vpmsumb 2,3,4
+	vpmsumh 2,3,4
+	vpmsumw 2,3,4
+	vpmsumd 2,3,4
+	vabsdub 2,3,4
+	vabsduh 2,3,4
+	vabsduw 2,3,4
+	vrlwnm 2,3,4
+	vrldnm 2,3,4
+	vrlwmi 2,3,4
+	vrldmi 2,3,4
+	vcipher 2,3,4
+	vcipherlast 2,3,4
+	vncipher 2,3,4
+	vncipherlast 2,3,4
+	vsbox 2,3
+	vshasigmaw 2,3,1,1
+	vshasigmad 2,3,1,1
+	vprtybw 2,4
+	vprtybd 2,4
+	vprtybq 2,4
+	vpermxor 2,3,4,5
+	vaddeuqm 2,3,4,5
+	vaddecuq 2,3,4,5
+	vsubeuqm 2,3,4,5
+	vsubecuq 2,3,4,5
+	vmhaddshs 2,3,4,5
+	vmhraddshs 2,3,4,5
 	xxland 33,3,62
 	xxlandc 33,3,62
 	xxlor 33,3,62
@@ -428,6 +481,47 @@
 	xvrspim 33,62
 	xvrspip 33,62
 	xvrspic 33,62
+	xsaddqp 2,3,4
+	xsaddqpo 2,3,4
+	xssubqp 2,3,4
+	xssubqpo 2,3,4
+	xsmulqp 2,3,4
+	xsmulqpo 2,3,4
+	xsdivqp 2,3,4
+	xsdivqpo 2,3,4
+	xsmaddqp 2,3,4
+	xsmaddqpo 2,3,4
+	xsmsubqp 2,3,4
+	xsmsubqpo 2,3,4
+	xsnmaddqp 2,3,4
+	xsnmaddqpo 2,3,4
+	xsnmsubqp 2,3,4
+	xsnmsubqpo 2,3,4
+	xscpsgnqp 2,3,4
+	xscmpeqqp 2,3,4
+	xscmpgeqp 2,3,4
+	xscmpgtqp 2,3,4
+	xscmpuqp 3,3,4
+	xscmpoqp 3,3,4
+	xsabsqp 2,4
+	xsnabsqp 2,4
+	xsnegqp 2,4
+	xssqrtqp 2,4
+	xssqrtqpo 2,4
+	xscvqpuqz 2,4
+	xscvqpuwz 2,4
+	xscvudqp 2,4
+	xscvuqqp 2,4
+	xscvqpsqz 2,4
+	xscvqpswz 2,4
+	xscvsdqp 2,4
+	xscvsqqp 2,4
+	xscvqpudz 2,4
+	xscvdpqp 2,4
+	xscvqpsdz 2,4
+	xscvqpdp 2,4
+	xscvqpdpo 2,4
+	xsiexpqp 2,3,4
 	# extended mnemonics
 	mfvsrd 3,1
 	mfvsrd 3,40

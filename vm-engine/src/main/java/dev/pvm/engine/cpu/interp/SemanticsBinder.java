@@ -54,6 +54,7 @@ public final class SemanticsBinder {
         VsxFloatOps.bind(b);
         VectorFloatOps.bind(b);
         VectorCryptoOps.bind(b);
+        VsxQuadOps.bind(b);
         return b.finish();
     }
 

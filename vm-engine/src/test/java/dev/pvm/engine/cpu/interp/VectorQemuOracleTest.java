@@ -41,7 +41,9 @@ class VectorQemuOracleTest {
      * (ROTL64(A, n) & MASK(b, e)) | (VRT & ~MASK)) on some inputs, while our vrlwmi/vrldnm, which share the
      * code, agree with it; VectorIntegerOpsTest checks vrldmi against hand-computed values instead.
      */
-    private static final Set<String> SKIPPED = Set.of("VRLDMI");
+    private static final Set<String> SKIPPED = Set.of("VRLDMI",
+            // Power ISA 3.1 rows, illegal on the POWER9 model the oracle runs (VsxQuadOpsTest covers them).
+            "XSCVQPUQZ", "XSCVQPSQZ", "XSCVUQQP", "XSCVSQQP", "XSCMPEQQP", "XSCMPGEQP", "XSCMPGTQP");
     private static final int ROUNDS = 2;
 
     /**
