@@ -46,6 +46,7 @@
 	stxsd 2,16(5)
 	stxssp 2,16(5)
 	lxv 33,32(5)
+	lxvp 34,32(5)
 	stxv 33,32(5)
 	mfvsrd 5,33
 	mfvsrwz 5,33
@@ -268,6 +269,7 @@
 	vextsh2d 2,4
 	vextsw2d 2,4
 	vclzlsbb 7,4
+	vextractbm 7,4
 	vctzlsbb 7,4
 	vaddfp 2,3,4
 	vsubfp 2,3,4

@@ -507,6 +507,19 @@ final class VectorIntegerOps {
         // vclzlsbb/vctzlsbb: count of leading (trailing) bytes whose least significant bit is 0 (Book I 6.10).
         lsbCount(b, "VCLZLSBB", false);
         lsbCount(b, "VCTZLSBB", true);
+        // vextractbm (Power ISA 3.1): the most significant bit of each byte, byte 0 first, into RT bits 48:63.
+        b.bind("VEXTRACTBM", row -> {
+            Field rt = row.field("rt");
+            Field rb = row.field("vrb");
+            return (s, i) -> {
+                VectorRegister x = VectorRegister.ofVsr(s, 32 + rb.raw(i));
+                long mask = 0;
+                for (int k = 0; k < 16; k++) {
+                    mask = mask << 1 | (x.byteAt(k) >>> 7);
+                }
+                s.gpr[rt.raw(i)] = mask;
+            };
+        });
     }
 
     private static void lsbCount(SemanticsBinder b, String name, boolean trailing) {

@@ -43,6 +43,12 @@ final class VectorLoadStoreOps {
         indexed(b, "STXVX", "xs", 0, (s, t, ea) -> storeQuad(m, s, t, ea));
         displaced(b, "LXV", "xt", 0, (s, t, ea) -> loadQuad(m, s, t, ea));
         displaced(b, "STXV", "xs", 0, (s, t, ea) -> storeQuad(m, s, t, ea));
+        // lxvp (Power ISA 3.1 Book I 7.6.1.2): a VSR pair from 32 bytes; in little-endian mode the second
+        // quadword goes to the even register, both byte-reversed as quadwords.
+        displaced(b, "LXVP", "xtp", 0, (s, t, ea) -> {
+            loadQuad(m, s, s.littleEndian ? t + 1 : t, ea);
+            loadQuad(m, s, s.littleEndian ? t : t + 1, ea + 16);
+        });
         indexed(b, "LXVD2X", "xt", 0, (s, t, ea) -> loadElements(m, s, t, ea, 64));
         indexed(b, "LXVW4X", "xt", 0, (s, t, ea) -> loadElements(m, s, t, ea, 32));
         indexed(b, "LXVH8X", "xt", 0, (s, t, ea) -> loadElements(m, s, t, ea, 16));
@@ -113,7 +119,8 @@ final class VectorLoadStoreOps {
             return (s, i) -> {
                 int a = ra.raw(i);
                 long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + disp.extract(i));
-                access.run(s, base + r.raw(i), ea);
+                // extract: lxvp's XTp field is scaled (32*TX + 2*Tp).
+                access.run(s, base + r.extract(i), ea);
             };
         });
     }

@@ -118,4 +118,11 @@ class VectorIntegerOpsTest {
         t.exec("vrldmi 1,2,3");
         assertThat(v(1)).isEqualTo("ffffffffffff88ff_000000000000000f");
     }
+
+    @Test
+    void vextractbmGathersTheByteSignBits() {
+        v(2, 0x8000_ff7f_0180_0000L, 0xffff_0000_0000_0081L);
+        t.exec("vextractbm 7,2");
+        assertThat(t.r(7)).isEqualTo(0b1010_0100_1100_0001L);
+    }
 }

@@ -108,4 +108,16 @@ class VectorLoadStoreOpsTest {
         assertThat(t.cpu.vsrHi[34]).isEqualTo(0x7ff0_0000_2000_0000L);
         assertThat(t.r(8)).isEqualTo(0x0001_0203L);
     }
+
+    @Test
+    void loadPairPutsTheSecondQuadwordInTheEvenRegisterOnLittleEndian() {
+        in(TestCpu.littleEndian());
+        t.exec("lxvp 34,0(5)");
+        assertThat(vsr(34)).isEqualTo("1f1e1d1c1b1a1918_1716151413121110");
+        assertThat(vsr(35)).isEqualTo("0f0e0d0c0b0a0908_0706050403020100");
+        t.close();
+        in(TestCpu.bigEndian());
+        t.exec("lxvp 34,16(5)");
+        assertThat(vsr(34)).isEqualTo("1011121314151617_18191a1b1c1d1e1f");
+    }
 }
