@@ -554,3 +554,6 @@
 	vspltisw 2,15
 	vspltisb 2,-16
 	xxspltib 1,0
+	mfvrsave 3
+	mtvrsave 4
+	mfspr 3,257
