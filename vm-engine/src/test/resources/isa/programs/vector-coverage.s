@@ -405,6 +405,21 @@
 	xsrdpip 33,62
 	xsrdpiz 33,62
 	xsrsp 33,62
+	xsxexpdp 7,62
+	xsxsigdp 7,62
+	xscvhpdp 33,62
+	xscvdphp 33,62
+	xvxexpdp 33,62
+	xvxsigdp 33,62
+	xvxexpsp 33,62
+	xvxsigsp 33,62
+	xvcvhpsp 33,62
+	xvcvsphp 33,62
+	xsiexpdp 33,5,6
+	xviexpdp 33,3,62
+	xviexpsp 33,3,62
+	xscmpexpdp 3,3,62
+	xststdcdp 3,62,1
 	xvadddp 33,3,62
 	xvsubdp 33,3,62
 	xvmuldp 33,3,62

@@ -55,6 +55,7 @@ public final class SemanticsBinder {
         VectorFloatOps.bind(b);
         VectorCryptoOps.bind(b);
         VsxQuadOps.bind(b);
+        VsxExponentOps.bind(b);
         return b.finish();
     }
 
