@@ -5,9 +5,9 @@ import dev.pvm.engine.cpu.isa.Field;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 
 /**
- * Binding helpers shared by the vector semantics: a row's register operands as VSR numbers (a VMX field names
- * VR n, which is VSR 32+n; a VSX field names the VSR itself), and the generic shapes "T = f(A, B)" and
- * "T = f(A, B, C)" over whole registers.
+ * Binding helpers shared by the vector semantics: the generic shapes "T = f(B)", "T = f(A, B)" and
+ * "T = f(A, B, C)" over whole registers, for VMX rows (a field names VR n, which is VSR 32+n) and VSX rows (the
+ * field names the VSR itself), and the CR6 update of the record forms.
  */
 final class VectorOperands {
 
@@ -27,12 +27,6 @@ final class VectorOperands {
     @FunctionalInterface
     interface Ternary {
         VectorRegister apply(CpuState s, VectorRegister a, VectorRegister b, VectorRegister c);
-    }
-
-    /** The VSR number the named register field of {@code row} selects in {@code insn}. */
-    static int vsr(InsnPattern row, String name, int insn) {
-        Field f = row.field(name);
-        return f.raw(insn) + (name.startsWith("vr") ? 32 : 0);
     }
 
     static String target(InsnPattern row) {
