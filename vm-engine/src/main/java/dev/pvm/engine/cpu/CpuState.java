@@ -57,12 +57,21 @@ public final class CpuState {
     public long dar;
     public long dsisr;
     public final long[] sprg = new long[4];
-    /** Floating-point registers f0..f31, raw binary64 bits (Book I 4.2.1). */
-    public final long[] fpr = new long[32];
+    // Floating-point registers f0..f31 are doubleword 0 of VSRs 0..31: see fprBits/setFprBits.
     /** The FPSCR (Book I 4.2.2), ISA bits 0:63 as a Java long (ISA bit 63 = Java bit 0); see {@code Fpscr}. */
     public long fpscr;
     public long dscr;
     public int vrsave;
+
+    /**
+     * The 64 vector-scalar registers (Book I 7.2.1): VSR i is the quadword {@code vsrHi[i]:vsrLo[i]}
+     * (doubleword 0, the most significant, in {@code vsrHi}). FPR i is doubleword 0 of VSR i (read it with
+     * {@link #fprBits}); VR i is VSR 32+i.
+     */
+    public final long[] vsrHi = new long[64];
+    public final long[] vsrLo = new long[64];
+    /** Vector status and control register (Book I 6.3.2): NJ (bit 15 of the word) and SAT (bit 31). */
+    public int vscr;
 
     /** Effective addresses are masked with this: all ones in 64-bit mode, the low 32 bits when MSR[SF]=0. */
     public long eaMask = -1L;
@@ -101,7 +110,6 @@ public final class CpuState {
     public void reset(long newMsr) {
         java.util.Arrays.fill(gpr, 0);
         java.util.Arrays.fill(sprg, 0);
-        java.util.Arrays.fill(fpr, 0);
         fpscr = 0;
         cr = 0;
         so = ov = ca = ov32 = ca32 = 0;
@@ -110,6 +118,9 @@ public final class CpuState {
         cia = nia = 0;
         srr0 = srr1 = dar = dsisr = dscr = 0;
         vrsave = 0;
+        java.util.Arrays.fill(vsrHi, 0);
+        java.util.Arrays.fill(vsrLo, 0);
+        vscr = 0;
         reservationAddress = -1;
         reservationSize = 0;
         reservationValue = reservationValue2 = 0;
@@ -208,6 +219,19 @@ public final class CpuState {
     public void setCarry(boolean carry64, boolean carry32) {
         ca = ((msr & Msr.SF) != 0 ? carry64 : carry32) ? 1 : 0;
         ca32 = carry32 ? 1 : 0;
+    }
+
+    /**
+     * FPR {@code n} as raw bits: doubleword 0 of VSR n (Book I 7.2.1.1). Scalar VSX and floating-point
+     * instructions read and write FPRs only through this pair, so the FPR and VSR files are one storage.
+     */
+    public long fprBits(int n) {
+        return vsrHi[n];
+    }
+
+    /** Writes FPR {@code n}; doubleword 1 of VSR n becomes undefined, which we leave unchanged. */
+    public void setFprBits(int n, long bits) {
+        vsrHi[n] = bits;
     }
 
     /** Stops the run loop after this instruction with {@code interrupt} pending. */

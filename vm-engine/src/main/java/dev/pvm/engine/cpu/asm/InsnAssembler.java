@@ -137,6 +137,8 @@ public final class InsnAssembler {
             case GPR -> register(t, "r", 32);
             case CRF -> register(t, "cr", 8);
             case FPR -> register(t, "f", 32);
+            case VR -> register(t, "v", 32);
+            case VSR -> register(t, "vs", 64);
             case CRB -> crBit(t);
             case TARGET -> {
                 long target = number(t);

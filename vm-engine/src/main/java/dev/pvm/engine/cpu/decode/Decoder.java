@@ -19,6 +19,11 @@ public final class Decoder {
     public static final int ILLEGAL = -1;
 
     private static final int MAX_INDEX_BITS = 10;
+    /**
+     * A node with this many rows or fewer becomes a leaf scanned in table order: indexing single scattered
+     * common bits (the VSX XX2/XX3/XX4 forms share few) would add a level per bit for two or three rows.
+     */
+    private static final int MAX_LEAF_ROWS = 3;
 
     private final IsaTable table;
     private final Node root;
@@ -72,7 +77,7 @@ public final class Decoder {
     }
 
     private static Node build(List<InsnPattern> rows, int usedMask) {
-        if (rows.size() <= 1) {
+        if (rows.size() <= MAX_LEAF_ROWS) {
             return Node.leaf(rows);
         }
         int common = ~usedMask;

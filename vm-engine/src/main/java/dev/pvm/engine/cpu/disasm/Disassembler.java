@@ -112,6 +112,8 @@ public final class Disassembler {
             case GPR -> v.zeroLiteral() && value == 0 ? "0" : "r" + value;
             case CRF -> "cr" + value;
             case FPR -> "f" + value;
+            case VR -> "v" + value;
+            case VSR -> "vs" + value;
             case CRB -> value < 4 ? CR_BITS[value] : "4*cr" + (value / 4) + "+" + CR_BITS[value % 4];
             case TARGET -> {
                 boolean absolute = p.hasField("aa") && p.field("aa").raw(insn) != 0;

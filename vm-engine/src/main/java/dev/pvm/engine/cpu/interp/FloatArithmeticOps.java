@@ -61,7 +61,7 @@ final class FloatArithmeticOps {
                         return;
                     }
                     FpContext c = FloatingPoint.context(s);
-                    long r = op.apply(s.fpr[x.raw(i)], s.fpr[y.raw(i)], f, c);
+                    long r = op.apply(s.fprBits(x.raw(i)), s.fprBits(y.raw(i)), f, c);
                     FloatingPoint.complete(s, frt.raw(i), r, c, true, fprf, rc.raw(i) != 0);
                 };
             });
@@ -80,7 +80,7 @@ final class FloatArithmeticOps {
                         return;
                     }
                     FpContext c = FloatingPoint.context(s);
-                    long r = op.apply(s.fpr[frb.raw(i)], f, c);
+                    long r = op.apply(s.fprBits(frb.raw(i)), f, c);
                     if (!altersXx) {
                         c.flags &= ~Fpscr.XX;
                     }
@@ -104,7 +104,7 @@ final class FloatArithmeticOps {
                         return;
                     }
                     FpContext c = FloatingPoint.context(s);
-                    long r = op.apply(s.fpr[fra.raw(i)], s.fpr[frc.raw(i)], s.fpr[frb.raw(i)], f, c);
+                    long r = op.apply(s.fprBits(fra.raw(i)), s.fprBits(frc.raw(i)), s.fprBits(frb.raw(i)), f, c);
                     FloatingPoint.complete(s, frt.raw(i), r, c, true, fprf, rc.raw(i) != 0);
                 };
             });

@@ -24,7 +24,7 @@ final class FloatCompareOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                s.setCrField(bf.raw(i), testDivide(s.fpr[fra.raw(i)], s.fpr[frb.raw(i)]));
+                s.setCrField(bf.raw(i), testDivide(s.fprBits(fra.raw(i)), s.fprBits(frb.raw(i))));
             };
         });
         b.bind("FTSQRT", row -> {
@@ -34,7 +34,7 @@ final class FloatCompareOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                s.setCrField(bf.raw(i), testSquareRoot(s.fpr[frb.raw(i)]));
+                s.setCrField(bf.raw(i), testSquareRoot(s.fprBits(frb.raw(i))));
             };
         });
     }
@@ -52,8 +52,8 @@ final class FloatCompareOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                long a = s.fpr[fra.raw(i)];
-                long x = s.fpr[frb.raw(i)];
+                long a = s.fprBits(fra.raw(i));
+                long x = s.fprBits(frb.raw(i));
                 int cc;
                 long exceptions = 0;
                 if (Binary64.isNaN(a) || Binary64.isNaN(x)) {

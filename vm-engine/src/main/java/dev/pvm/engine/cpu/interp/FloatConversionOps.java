@@ -62,7 +62,7 @@ final class FloatConversionOps {
                     return;
                 }
                 FpContext c = FloatingPoint.context(s);
-                long r = op.apply(s.fpr[frb.raw(i)], c);
+                long r = op.apply(s.fprBits(frb.raw(i)), c);
                 FloatingPoint.complete(s, frt.raw(i), r, c, altersFrFi, fprf, rc.raw(i) != 0);
             };
         });

@@ -75,7 +75,7 @@ final class FloatLoadStoreOps {
                 }
                 long offset = disp != null ? disp.extract(i) : s.gpr[rb.raw(i)];
                 long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + offset);
-                s.fpr[frt.raw(i)] = access.load(s, ea);
+                s.setFprBits(frt.raw(i), access.load(s, ea));
                 if (update) {
                     s.gpr[a] = ea;
                 }
@@ -100,7 +100,7 @@ final class FloatLoadStoreOps {
                 }
                 long offset = disp != null ? disp.extract(i) : s.gpr[rb.raw(i)];
                 long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + offset);
-                access.store(s, ea, s.fpr[frs.raw(i)]);
+                access.store(s, ea, s.fprBits(frs.raw(i)));
                 if (update) {
                     s.gpr[a] = ea;
                 }
@@ -137,11 +137,11 @@ final class FloatLoadStoreOps {
                 if (load) {
                     long even = m.load64(s, high);
                     long odd = m.load64(s, low);
-                    s.fpr[r] = even;
-                    s.fpr[r + 1] = odd;
+                    s.setFprBits(r, even);
+                    s.setFprBits(r + 1, odd);
                 } else {
-                    m.store64(s, high, s.fpr[r]);
-                    m.store64(s, low, s.fpr[r + 1]);
+                    m.store64(s, high, s.fprBits(r));
+                    m.store64(s, low, s.fprBits(r + 1));
                 }
             };
         });

@@ -37,10 +37,10 @@ final class FloatMoveOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                long a = s.fpr[fra.raw(i)];
+                long a = s.fprBits(fra.raw(i));
                 // FRA >= 0 (either zero counts) and not a NaN selects FRC.
                 boolean greaterOrEqualZero = !Binary64.isNaN(a) && (a >= 0 || Binary64.isZero(a));
-                s.fpr[frt.raw(i)] = greaterOrEqualZero ? s.fpr[frc.raw(i)] : s.fpr[frb.raw(i)];
+                s.setFprBits(frt.raw(i), greaterOrEqualZero ? s.fprBits(frc.raw(i)) : s.fprBits(frb.raw(i)));
                 record(s, rc != null && rc.raw(i) != 0);
             };
         });
@@ -55,7 +55,7 @@ final class FloatMoveOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                s.fpr[frt.raw(i)] = op.applyAsLong(s.fpr[frb.raw(i)]);
+                s.setFprBits(frt.raw(i), op.applyAsLong(s.fprBits(frb.raw(i))));
                 record(s, rc.raw(i) != 0);
             };
         });
@@ -71,7 +71,7 @@ final class FloatMoveOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                s.fpr[frt.raw(i)] = op.apply(s.fpr[fra.raw(i)], s.fpr[frb.raw(i)]);
+                s.setFprBits(frt.raw(i), op.apply(s.fprBits(fra.raw(i)), s.fprBits(frb.raw(i))));
                 record(s, rc != null && rc.raw(i) != 0);
             };
         });

@@ -58,7 +58,7 @@ final class FloatingPoint {
         if (suppressed) {
             fpscr &= ~(Fpscr.FR | Fpscr.FI);
         } else {
-            s.fpr[frt] = result;
+            s.setFprBits(frt, result);
             if (fprf != 0) {
                 fpscr = Fpscr.withResultClass(fpscr, Fpscr.resultClass(result, fprf == 2));
             }

@@ -27,7 +27,7 @@ final class FpscrOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                s.fpr[frt.raw(i)] = s.fpscr & Fpscr.DEFINED;
+                s.setFprBits(frt.raw(i), s.fpscr & Fpscr.DEFINED);
                 if (rc.raw(i) != 0) {
                     s.setCrField(1, Fpscr.cr1(s.fpscr));
                 }
@@ -39,7 +39,7 @@ final class FpscrOps {
                 if (FloatingPoint.unavailable(s)) {
                     return;
                 }
-                s.fpr[frt.raw(i)] = s.fpscr & Fpscr.DEFINED;
+                s.setFprBits(frt.raw(i), s.fpscr & Fpscr.DEFINED);
                 s.fpscr = Fpscr.withSummaries(s.fpscr & ~Fpscr.ENABLES);
             };
         });
@@ -47,13 +47,13 @@ final class FpscrOps {
             Field frt = row.field("frt");
             return (s, i) -> {
                 if (!FloatingPoint.unavailable(s)) {
-                    s.fpr[frt.raw(i)] = s.fpscr & LIGHTWEIGHT;
+                    s.setFprBits(frt.raw(i), s.fpscr & LIGHTWEIGHT);
                 }
             };
         });
         b.bind("MFFSCDRN", row -> {
             Field frb = row.field("frb");
-            return swapMode(row.field("frt"), (s, i) -> s.fpr[frb.raw(i)], Fpscr.DRN);
+            return swapMode(row.field("frt"), (s, i) -> s.fprBits(frb.raw(i)), Fpscr.DRN);
         });
         b.bind("MFFSCDRNI", row -> {
             Field drm = row.field("drm");
@@ -61,7 +61,7 @@ final class FpscrOps {
         });
         b.bind("MFFSCRN", row -> {
             Field frb = row.field("frb");
-            return swapMode(row.field("frt"), (s, i) -> s.fpr[frb.raw(i)], Fpscr.RN);
+            return swapMode(row.field("frt"), (s, i) -> s.fprBits(frb.raw(i)), Fpscr.RN);
         });
         b.bind("MFFSCRNI", row -> {
             Field rm = row.field("rm");
@@ -121,7 +121,7 @@ final class FpscrOps {
                         }
                     }
                 }
-                setFields(s, mask, s.fpr[frb.raw(i)]);
+                setFields(s, mask, s.fprBits(frb.raw(i)));
                 FloatingPoint.finish(s, rc.raw(i) != 0);
             };
         });
@@ -179,7 +179,7 @@ final class FpscrOps {
                 return;
             }
             long newMode = source.value(s, i) & field;
-            s.fpr[frt.raw(i)] = s.fpscr & CONTROL;
+            s.setFprBits(frt.raw(i), s.fpscr & CONTROL);
             s.fpscr = (s.fpscr & ~field) | newMode;
         };
     }

@@ -58,6 +58,14 @@ public final class SemanticsBinder {
         FloatConversionOps.bind(b);
         FloatCompareOps.bind(b);
         FpscrOps.bind(b);
+        VectorLoadStoreOps.bind(b);
+        VectorPermuteOps.bind(b);
+        VectorIntegerOps.bind(b);
+        VsxFloatOps.bind(b);
+        VectorFloatOps.bind(b);
+        VectorCryptoOps.bind(b);
+        VsxQuadOps.bind(b);
+        VsxExponentOps.bind(b);
         return b.finish();
     }
 

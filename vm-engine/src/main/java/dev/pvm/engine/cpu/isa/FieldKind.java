@@ -13,7 +13,11 @@ public enum FieldKind {
     /** A floating-point register, {@code f3}. */
     FPR,
     /** A branch target, printed as an absolute hexadecimal address without prefix (objdump style). */
-    TARGET;
+    TARGET,
+    /** A vector register (VMX), {@code v3}. */
+    VR,
+    /** A vector-scalar register (VSX), {@code vs35}. */
+    VSR;
 
     static FieldKind parse(String text) {
         for (FieldKind k : values()) {

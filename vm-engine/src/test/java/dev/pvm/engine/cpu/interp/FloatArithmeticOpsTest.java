@@ -34,10 +34,10 @@ class FloatArithmeticOpsTest {
 
     private long run(String insn, int mode, long a, long b) {
         t.cpu.fpscr = mode;
-        t.cpu.fpr[2] = a;
-        t.cpu.fpr[3] = b;
+        t.cpu.setFprBits(2, a);
+        t.cpu.setFprBits(3, b);
         t.exec(insn);
-        return t.cpu.fpr[1];
+        return t.cpu.fprBits(1);
     }
 
     private boolean set(long fpscrBits) {
@@ -92,20 +92,20 @@ class FloatArithmeticOpsTest {
 
     @Test
     void enabledInvalidOperationLeavesTheTargetAndInterruptsWhenMsrFeIsSet() {
-        t.cpu.fpr[1] = ONE;
+        t.cpu.setFprBits(1, ONE);
         t.cpu.fpscr = Fpscr.VE;
-        t.cpu.fpr[2] = 0;
-        t.cpu.fpr[3] = 0;
+        t.cpu.setFprBits(2, 0);
+        t.cpu.setFprBits(3, 0);
         t.exec("fdiv f1,f2,f3");
-        assertThat(t.cpu.fpr[1]).as("FRT unchanged").isEqualTo(ONE);
+        assertThat(t.cpu.fprBits(1)).as("FRT unchanged").isEqualTo(ONE);
         assertThat(set(Fpscr.VXZDZ | Fpscr.VX | Fpscr.FEX | Fpscr.FX)).isTrue();
         assertThat(t.cpu.pendingInterrupt).as("MSR[FE0,FE1]=0: ignored").isNull();
 
         t.cpu.setMsr(t.cpu.msr | Msr.FE0 | Msr.FE1);
         t.cpu.fpscr = Fpscr.ZE;
-        t.cpu.fpr[2] = ONE;
+        t.cpu.setFprBits(2, ONE);
         t.exec("fdiv f1,f2,f3");
-        assertThat(t.cpu.fpr[1]).isEqualTo(ONE);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(ONE);
         assertThat(set(Fpscr.ZX | Fpscr.FEX)).isTrue();
         assertThat(t.cpu.pendingInterrupt).isEqualTo(new GuestInterrupt.Program(
                 GuestInterrupt.ProgramReason.FLOATING_POINT_ENABLED, ""));
@@ -120,7 +120,7 @@ class FloatArithmeticOpsTest {
         assertThat(run("fmul f1,f2,f3", Fpscr.ROUND_NEAREST, ONE, snanB)).as("fmul's second operand is FRC")
                 .isEqualTo(0x7FF8_0000_0000_0042L);
         // fmadd FRT,FRA,FRC,FRB: the order is FRA, FRB, FRC.
-        t.cpu.fpr[4] = 0x7FF8_0000_0000_0004L;
+        t.cpu.setFprBits(4, 0x7FF8_0000_0000_0004L);
         assertThat(run("fmadd f1,f2,f4,f3", Fpscr.ROUND_NEAREST, ONE, 0x7FF8_0000_0000_0003L))
                 .isEqualTo(0x7FF8_0000_0000_0003L);
         assertThat(run("fadds f1,f2,f3", Fpscr.ROUND_NEAREST, 0x7FF8_0000_1234_5678L, ONE))
@@ -171,19 +171,19 @@ class FloatArithmeticOpsTest {
 
     @Test
     void squareRoot() {
-        t.cpu.fpr[2] = bits(2);
+        t.cpu.setFprBits(2, bits(2));
         t.cpu.fpscr = Fpscr.ROUND_NEAREST;
         t.exec("fsqrt f1,f2");
-        assertThat(t.cpu.fpr[1]).isEqualTo(bits(Math.sqrt(2)));
+        assertThat(t.cpu.fprBits(1)).isEqualTo(bits(Math.sqrt(2)));
         t.cpu.fpscr = Fpscr.ROUND_TOWARD_ZERO;
         t.exec("fsqrt f1,f2");
-        assertThat(t.cpu.fpr[1]).as("sqrt(2) rounds up to nearest").isEqualTo(bits(Math.sqrt(2)) - 1);
-        t.cpu.fpr[2] = MINUS_ZERO;
+        assertThat(t.cpu.fprBits(1)).as("sqrt(2) rounds up to nearest").isEqualTo(bits(Math.sqrt(2)) - 1);
+        t.cpu.setFprBits(2, MINUS_ZERO);
         t.exec("fsqrt f1,f2");
-        assertThat(t.cpu.fpr[1]).isEqualTo(MINUS_ZERO);
-        t.cpu.fpr[2] = bits(-4);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(MINUS_ZERO);
+        t.cpu.setFprBits(2, bits(-4));
         t.exec("fsqrts f1,f2");
-        assertThat(t.cpu.fpr[1]).isEqualTo(QNAN);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(QNAN);
         assertThat(set(Fpscr.VXSQRT | Fpscr.VX)).isTrue();
     }
 
@@ -191,55 +191,55 @@ class FloatArithmeticOpsTest {
     void fusedMultiplyAddRoundsOnce() {
         long a = bits(1 + 0x1p-27);
         long c = bits(1 - 0x1p-27);
-        t.cpu.fpr[2] = a;
-        t.cpu.fpr[3] = c;
-        t.cpu.fpr[4] = bits(-1);
+        t.cpu.setFprBits(2, a);
+        t.cpu.setFprBits(3, c);
+        t.cpu.setFprBits(4, bits(-1));
         t.cpu.fpscr = 0;
         t.exec("fmadd f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).as("a*c-1 exactly; a separate multiply would give 0").isEqualTo(bits(-0x1p-54));
+        assertThat(t.cpu.fprBits(1)).as("a*c-1 exactly; a separate multiply would give 0").isEqualTo(bits(-0x1p-54));
         assertThat(set(Fpscr.XX)).isFalse();
         t.exec("fmsub f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).as("2 - 2^-54 to nearest").isEqualTo(bits(2));
+        assertThat(t.cpu.fprBits(1)).as("2 - 2^-54 to nearest").isEqualTo(bits(2));
         assertThat(set(Fpscr.XX | Fpscr.FR)).isTrue();
     }
 
     @Test
     void negativeMultiplyAddNegatesTheRoundedResultButNotNaNs() {
-        t.cpu.fpr[2] = bits(2);
-        t.cpu.fpr[3] = bits(3);
-        t.cpu.fpr[4] = bits(1);
+        t.cpu.setFprBits(2, bits(2));
+        t.cpu.setFprBits(3, bits(3));
+        t.cpu.setFprBits(4, bits(1));
         t.cpu.fpscr = 0;
         t.exec("fnmadd f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).isEqualTo(bits(-7));
+        assertThat(t.cpu.fprBits(1)).isEqualTo(bits(-7));
         t.exec("fnmsub f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).isEqualTo(bits(-5));
-        t.cpu.fpr[4] = bits(-6);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(bits(-5));
+        t.cpu.setFprBits(4, bits(-6));
         t.exec("fnmadd f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).as("-(+0)").isEqualTo(MINUS_ZERO);
-        t.cpu.fpr[4] = 0x7FF8_0000_0000_0001L;
+        assertThat(t.cpu.fprBits(1)).as("-(+0)").isEqualTo(MINUS_ZERO);
+        t.cpu.setFprBits(4, 0x7FF8_0000_0000_0001L);
         t.exec("fnmadd f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).isEqualTo(0x7FF8_0000_0000_0001L);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(0x7FF8_0000_0000_0001L);
         // Infinity times zero is invalid even when FRB is a NaN; the NaN is the result.
-        t.cpu.fpr[2] = PLUS_INF;
-        t.cpu.fpr[3] = 0;
+        t.cpu.setFprBits(2, PLUS_INF);
+        t.cpu.setFprBits(3, 0);
         t.exec("fmadd f1,f2,f3,f4");
-        assertThat(t.cpu.fpr[1]).isEqualTo(0x7FF8_0000_0000_0001L);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(0x7FF8_0000_0000_0001L);
         assertThat(set(Fpscr.VXIMZ)).isTrue();
     }
 
     @Test
     void estimatesAreTheCorrectlyRoundedReciprocals() {
-        t.cpu.fpr[2] = bits(4);
+        t.cpu.setFprBits(2, bits(4));
         t.cpu.fpscr = 0;
         t.exec("fre f1,f2", "frsqrte f5,f2");
-        assertThat(t.cpu.fpr[1]).isEqualTo(bits(0.25));
-        assertThat(t.cpu.fpr[5]).isEqualTo(bits(0.5));
-        t.cpu.fpr[2] = MINUS_ZERO;
+        assertThat(t.cpu.fprBits(1)).isEqualTo(bits(0.25));
+        assertThat(t.cpu.fprBits(5)).isEqualTo(bits(0.5));
+        t.cpu.setFprBits(2, MINUS_ZERO);
         t.exec("fres f1,f2");
-        assertThat(t.cpu.fpr[1]).isEqualTo(MINUS_INF);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(MINUS_INF);
         assertThat(set(Fpscr.ZX)).isTrue();
         t.cpu.fpscr = 0;
-        t.cpu.fpr[2] = bits(3);
+        t.cpu.setFprBits(2, bits(3));
         t.exec("fre f1,f2");
         assertThat(set(Fpscr.FI)).isTrue();
         assertThat(set(Fpscr.XX)).as("estimates do not alter XX").isFalse();
@@ -248,9 +248,9 @@ class FloatArithmeticOpsTest {
     @Test
     void floatingPointUnavailableWhenMsrFpIsClear() {
         t.cpu.setMsr(t.cpu.msr & ~Msr.FP);
-        t.cpu.fpr[1] = ONE;
+        t.cpu.setFprBits(1, ONE);
         t.exec("fadd f1,f2,f3");
         assertThat(t.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.FloatingPointUnavailable.class);
-        assertThat(t.cpu.fpr[1]).isEqualTo(ONE);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(ONE);
     }
 }

@@ -23,9 +23,9 @@ class FloatConversionOpsTest {
 
     private long convert(String insn, int mode, long operand) {
         t.cpu.fpscr = mode;
-        t.cpu.fpr[2] = operand;
+        t.cpu.setFprBits(2, operand);
         t.exec(insn + " f1,f2");
-        return t.cpu.fpr[1];
+        return t.cpu.fprBits(1);
     }
 
     private long convert(String insn, int mode, double operand) {
@@ -114,7 +114,7 @@ class FloatConversionOpsTest {
         assertThat(convert("frip", 0, 0x1p60 + 4096)).isEqualTo(bits(0x1p60 + 4096));
         assertThat(set(Fpscr.XX)).as("fri* never set XX").isFalse();
         t.cpu.fpscr = Fpscr.FR | Fpscr.FI;
-        t.cpu.fpr[2] = bits(1.25);
+        t.cpu.setFprBits(2, bits(1.25));
         t.exec("friz f1,f2");
         assertThat(t.cpu.fpscr & (Fpscr.FR | Fpscr.FI | Fpscr.XX)).isZero();
     }

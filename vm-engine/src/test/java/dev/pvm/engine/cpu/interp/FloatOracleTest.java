@@ -105,7 +105,7 @@ class FloatOracleTest {
                 execute(t, c, address, Fpscr.withSummaries(c.fpscr));
                 // An exact zero keeps the ISA's sign rule in QEMU too; other results round the other way.
                 boolean swapDirection = c.op.startsWith("fnm") && c.fpscr >= Fpscr.ROUND_TOWARD_PLUS_INFINITY
-                        && !((t.cpu.fpr[0] << 1) == 0 && (t.cpu.fpscr & Fpscr.FI) == 0);
+                        && !((t.cpu.fprBits(0) << 1) == 0 && (t.cpu.fpscr & Fpscr.FI) == 0);
                 if (swapDirection) {
                     execute(t, c, address, c.fpscr ^ 1);
                 }
@@ -121,7 +121,7 @@ class FloatOracleTest {
                         || c.op.equals("fcfidus")) {
                     mask &= ~Fpscr.FPRF;
                 }
-                if (singleResult && singleDenormal(t.cpu.fpr[0])) {
+                if (singleResult && singleDenormal(t.cpu.fprBits(0))) {
                     mask &= ~Fpscr.FPRF;
                 }
                 boolean compare = c.op.startsWith("fcmp") || c.op.startsWith("mcrfs");
@@ -145,10 +145,10 @@ class FloatOracleTest {
                 if (c.op.equals("mtfsf40") || c.op.equals("mtfsf3c")) {
                     mask &= ~Fpscr.FX;
                 }
-                boolean sameResult = compare || status || (t.cpu.fpr[0] & resultMask) == (qResult & resultMask);
+                boolean sameResult = compare || status || (t.cpu.fprBits(0) & resultMask) == (qResult & resultMask);
                 if (!sameResult || (ours & mask) != (qFpscr & mask) || (t.cpu.cr & crMask) != (qCr & crMask)) {
                     mismatches.add(String.format("%s: qemu %016x %08x cr %08x, ours %016x %08x cr %08x",
-                            c.line(), qResult, qFpscr, qCr, t.cpu.fpr[0], ours, t.cpu.cr));
+                            c.line(), qResult, qFpscr, qCr, t.cpu.fprBits(0), ours, t.cpu.cr));
                 }
             }
         }
@@ -158,10 +158,10 @@ class FloatOracleTest {
     private static void execute(TestCpu t, Case c, long address, long fpscr) {
         t.cpu.fpscr = fpscr;
         t.cpu.cr = 0;
-        t.cpu.fpr[0] = 0x7ff0dead0000beefL;
-        t.cpu.fpr[1] = c.a;
-        t.cpu.fpr[2] = c.b;
-        t.cpu.fpr[3] = c.c;
+        t.cpu.setFprBits(0, 0x7ff0dead0000beefL);
+        t.cpu.setFprBits(1, c.a);
+        t.cpu.setFprBits(2, c.b);
+        t.cpu.setFprBits(3, c.c);
         t.cpu.nia = address;
         t.run(1);
     }

@@ -25,10 +25,10 @@ class FpscrOpsTest {
 
     @Test
     void compareSetsTheCrFieldAndFpcc() {
-        t.cpu.fpr[1] = bits(1);
-        t.cpu.fpr[2] = bits(2);
-        t.cpu.fpr[3] = bits(-0.0);
-        t.cpu.fpr[4] = 0;
+        t.cpu.setFprBits(1, bits(1));
+        t.cpu.setFprBits(2, bits(2));
+        t.cpu.setFprBits(3, bits(-0.0));
+        t.cpu.setFprBits(4, 0);
         t.exec("fcmpu cr7,f1,f2", "fcmpo cr6,f2,f1", "fcmpu cr5,f3,f4");
         assertThat(t.cpu.crField(7)).isEqualTo(0b1000);
         assertThat(t.cpu.crField(6)).isEqualTo(0b0100);
@@ -39,9 +39,9 @@ class FpscrOpsTest {
 
     @Test
     void unorderedComparesAndTheirInvalidOperationBits() {
-        t.cpu.fpr[1] = 0x7FF8_0000_0000_0000L;
-        t.cpu.fpr[2] = bits(1);
-        t.cpu.fpr[3] = 0x7FF0_0000_0000_0001L;
+        t.cpu.setFprBits(1, 0x7FF8_0000_0000_0000L);
+        t.cpu.setFprBits(2, bits(1));
+        t.cpu.setFprBits(3, 0x7FF0_0000_0000_0001L);
         t.exec("fcmpu cr1,f1,f2");
         assertThat(t.cpu.crField(1)).isEqualTo(0b0001);
         assertThat(t.cpu.fpscr & Fpscr.EXCEPTIONS).as("fcmpu: a QNaN is no exception").isZero();
@@ -61,11 +61,11 @@ class FpscrOpsTest {
 
     @Test
     void softwareDivideAndSquareRootTests() {
-        t.cpu.fpr[1] = bits(1);
-        t.cpu.fpr[2] = bits(3);
-        t.cpu.fpr[3] = 0;
-        t.cpu.fpr[4] = 1; // denormal
-        t.cpu.fpr[5] = bits(0x1p1021);
+        t.cpu.setFprBits(1, bits(1));
+        t.cpu.setFprBits(2, bits(3));
+        t.cpu.setFprBits(3, 0);
+        t.cpu.setFprBits(4, 1); // denormal
+        t.cpu.setFprBits(5, bits(0x1p1021));
         t.exec("ftdiv cr0,f1,f2", "ftdiv cr1,f1,f3", "ftdiv cr2,f1,f4", "ftdiv cr3,f1,f5",
                 "ftsqrt cr4,f2", "ftsqrt cr5,f3", "ftsqrt cr6,f4");
         assertThat(t.cpu.crField(0)).isEqualTo(0b1000);
@@ -91,7 +91,7 @@ class FpscrOpsTest {
 
     @Test
     void mtfsfCopiesTheSelectedFields() {
-        t.cpu.fpr[1] = 0xFFFF_FFFF_FFFF_FFFFL;
+        t.cpu.setFprBits(1, 0xFFFF_FFFF_FFFF_FFFFL);
         t.exec("mtfsf 0x01,f1");
         assertThat(t.cpu.fpscr).isEqualTo(0xf);
         t.exec("mtfsf 0x40,f1");
@@ -100,7 +100,7 @@ class FpscrOpsTest {
                 | Fpscr.VXSNAN | 0xf);
         t.exec("mtfsf 0x02,f1");
         assertThat(t.cpu.fpscr & Fpscr.FEX).as("XE, ZE, UE now enabled").isNotZero();
-        t.cpu.fpr[2] = 0;
+        t.cpu.setFprBits(2, 0);
         t.exec("mtfsf 0xff,f2,1,0");
         assertThat(t.cpu.fpscr).as("L=1 writes everything").isZero();
     }
@@ -135,17 +135,17 @@ class FpscrOpsTest {
         t.cpu.fpscr = Fpscr.withSummaries(Fpscr.DRN | Fpscr.FX | Fpscr.ZX | Fpscr.ZE | Fpscr.FI | 0x4000L | 1);
         long all = t.cpu.fpscr;
         t.exec("mffs f1", "mffsl f2", "mffscrni f3,2");
-        assertThat(t.cpu.fpr[1]).isEqualTo(all);
-        assertThat(t.cpu.fpr[2]).isEqualTo(Fpscr.DRN | Fpscr.ZE | Fpscr.FI | 0x4000L | 1);
-        assertThat(t.cpu.fpr[3]).isEqualTo(Fpscr.DRN | Fpscr.ZE | 1);
+        assertThat(t.cpu.fprBits(1)).isEqualTo(all);
+        assertThat(t.cpu.fprBits(2)).isEqualTo(Fpscr.DRN | Fpscr.ZE | Fpscr.FI | 0x4000L | 1);
+        assertThat(t.cpu.fprBits(3)).isEqualTo(Fpscr.DRN | Fpscr.ZE | 1);
         assertThat(t.cpu.fpscr & Fpscr.RN).isEqualTo(2);
-        t.cpu.fpr[4] = 3L | (2L << 32);
+        t.cpu.setFprBits(4, 3L | (2L << 32));
         t.exec("mffscrn f5,f4", "mffscdrn f6,f4", "mffscdrni f7,1");
         assertThat(t.cpu.fpscr & Fpscr.RN).isEqualTo(3);
         assertThat(t.cpu.fpscr >>> 32).isEqualTo(1);
-        assertThat(t.cpu.fpr[7] >>> 32).isEqualTo(2);
+        assertThat(t.cpu.fprBits(7) >>> 32).isEqualTo(2);
         t.exec("mffsce f8");
-        assertThat(t.cpu.fpr[8] & Fpscr.ZE).isNotZero();
+        assertThat(t.cpu.fprBits(8) & Fpscr.ZE).isNotZero();
         assertThat(t.cpu.fpscr & (Fpscr.ENABLES | Fpscr.FEX)).as("enables cleared, FEX follows").isZero();
         t.exec("mffs. f9");
         assertThat(t.cpu.crField(1)).isEqualTo(0b1000);

@@ -1,0 +1,58 @@
+package dev.pvm.engine.cpu.disasm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.pvm.engine.cpu.decode.Decoder;
+import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.testing.ExternalTools;
+import dev.pvm.engine.testing.TestResources;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The objdump oracle for the vector rows (vector.isa): binutils assembles a program that uses every VMX and VSX
+ * row and extended mnemonic, and for every word our text must equal objdump's. Skipped when the cross binutils
+ * are not installed.
+ */
+class VectorObjdumpAgreementTest {
+
+    private static final Pattern LINE = Pattern.compile("^\\s*([0-9a-f]+):\\t(?:[0-9a-f]{2} ){4}\\t(.*)$");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"powerpc64le-linux-gnu", "powerpc64-linux-gnu"})
+    void disassemblyMatchesObjdump(String prefix, @TempDir Path dir) throws Exception {
+        assumeTrue(ExternalTools.available(prefix + "-as", prefix + "-objdump", prefix + "-objcopy"),
+                "binutils for " + prefix + " are not installed");
+        Path source = TestResources.moduleDir().resolve("src/test/resources/isa/programs/vector-coverage.s");
+        ExternalTools.run(dir, prefix + "-as", "-a64", "-mpower9", "-o", "vector.o", source.toString());
+        ExternalTools.run(dir, prefix + "-objcopy", "-O", "binary", "-j", ".text", "vector.o", "vector.bin");
+        String objdump = ExternalTools.run(dir, prefix + "-objdump", "-d", "vector.o");
+        ByteBuffer code = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("vector.bin")))
+                .order(prefix.startsWith("powerpc64le") ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        Disassembler dis = new Disassembler(new Decoder(IsaTable.ppc64()));
+
+        List<String> theirs = new ArrayList<>();
+        List<String> ours = new ArrayList<>();
+        for (String line : objdump.split("\n")) {
+            Matcher m = LINE.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            long address = Long.parseLong(m.group(1), 16);
+            theirs.add(address + ": " + m.group(2).replaceAll(" <[^>]*>$", ""));
+            ours.add(address + ": " + dis.disassemble(code.getInt((int) address), address));
+        }
+        assertThat(theirs).hasSize(code.capacity() / 4);
+        assertThat(ours).containsExactlyElementsOf(theirs);
+    }
+}

@@ -1,0 +1,111 @@
+package dev.pvm.engine.cpu.interp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** VSX floating point: NaN rules (Book I 4.3.2), fused multiply-add, min/max, conversions, compares. */
+class VsxFloatOpsTest {
+
+    private static final long SNAN = 0x7ff4_0000_0000_1234L;
+    private final TestCpu t = TestCpu.littleEndian();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    private void d(int n, double v) {
+        t.cpu.setFprBits(n, Double.doubleToRawLongBits(v));
+    }
+
+    private double d(int n) {
+        return Double.longBitsToDouble(t.cpu.fprBits(n));
+    }
+
+    @Test
+    void invalidOperationsGiveTheDefaultNanAndNanOperandsPropagateQuieted() {
+        d(1, Double.POSITIVE_INFINITY);
+        d(2, Double.NEGATIVE_INFINITY);
+        t.cpu.setFprBits(3, SNAN);
+        d(4, 1.0);
+        t.exec("xsadddp 5,1,2", "xsmuldp 6,4,3", "xssqrtdp 7,2");
+        assertThat(t.cpu.fprBits(5)).isEqualTo(0x7ff8_0000_0000_0000L);
+        assertThat(t.cpu.fprBits(6)).isEqualTo(0x7ffc_0000_0000_1234L);
+        assertThat(t.cpu.fprBits(7)).isEqualTo(0x7ff8_0000_0000_0000L);
+        // The scalar result clears doubleword 1.
+        assertThat(t.cpu.vsrLo[5]).isZero();
+    }
+
+    @Test
+    void fusedMultiplyAddRoundsOnce() {
+        // (1 + 2^-30)^2 - (1 + 2^-29) = 2^-60 exactly; a separately rounded product would give 0.
+        double x = 1 + 0x1p-30;
+        d(1, x);
+        d(2, x);
+        d(3, 1 + 0x1p-29);
+        t.exec("xsmsubadp 3,1,2");
+        assertThat(d(3)).isEqualTo(0x1p-60);
+        // The M form multiplies by the target: 2 * 3 + 4.
+        d(4, 2);
+        d(5, 3);
+        d(6, 4);
+        t.exec("xsmaddmdp 5,4,6", "xsnmaddadp 6,4,4");
+        assertThat(d(5)).isEqualTo(10.0);
+        assertThat(d(6)).isEqualTo(-8.0);
+    }
+
+    @Test
+    void maxMinOrderZerosAndPreferNumbersOverQuietNans() {
+        d(1, -0.0);
+        d(2, 0.0);
+        d(3, Double.NaN);
+        d(4, -7.0);
+        t.exec("xsmaxdp 5,1,2", "xsmindp 6,2,1", "xsmaxdp 7,3,4", "xsmaxcdp 8,3,4");
+        assertThat(t.cpu.fprBits(5)).isEqualTo(0L);
+        assertThat(t.cpu.fprBits(6)).isEqualTo(Long.MIN_VALUE);
+        assertThat(d(7)).isEqualTo(-7.0);
+        assertThat(d(8)).isEqualTo(-7.0);
+    }
+
+    @Test
+    void conversionsSaturateAndMapNanToTheMostNegativeInteger() {
+        d(1, 1e20);
+        d(2, Double.NaN);
+        d(3, -2.75);
+        t.exec("xscvdpsxds 4,1", "xscvdpsxds 5,2", "xscvdpsxws 6,3", "xscvdpuxds 7,3", "mfvsrwz 8,6");
+        assertThat(t.cpu.fprBits(4)).isEqualTo(Long.MAX_VALUE);
+        assertThat(t.cpu.fprBits(5)).isEqualTo(Long.MIN_VALUE);
+        assertThat(t.r(8)).isEqualTo(0xffff_fffeL);
+        assertThat(t.cpu.fprBits(7)).isZero();
+        t.cpu.setFprBits(9, -1L);
+        t.exec("xscvuxddp 10,9");
+        assertThat(d(10)).isEqualTo(0x1p64);
+    }
+
+    @Test
+    void singlePrecisionMovesBetweenFormats() {
+        d(1, 0.1);
+        t.exec("xscvdpsp 2,1", "xscvspdpn 3,2", "xscvdpspn 4,1");
+        // Rounded to single precision (0x3dcccccd), widened back exactly.
+        assertThat(t.cpu.fprBits(2) >>> 32).isEqualTo(0x3dcc_cccdL);
+        assertThat(d(3)).isEqualTo((double) 0.1f);
+        // xscvdpspn does not round: it keeps the high fraction bits (0x3dcccccc).
+        assertThat(t.cpu.fprBits(4) >>> 32).isEqualTo(0x3dcc_ccccL);
+    }
+
+    @Test
+    void vectorCompareRecordFormSetsCr6() {
+        t.cpu.vsrHi[1] = Double.doubleToRawLongBits(1.0);
+        t.cpu.vsrLo[1] = Double.doubleToRawLongBits(Double.NaN);
+        t.cpu.vsrHi[2] = Double.doubleToRawLongBits(1.0);
+        t.cpu.vsrLo[2] = Double.doubleToRawLongBits(Double.NaN);
+        t.exec("xvcmpeqdp. 3,1,2");
+        assertThat(t.cpu.vsrHi[3]).isEqualTo(-1L);
+        assertThat(t.cpu.vsrLo[3]).isZero();
+        assertThat(t.cpu.crField(6)).isZero();
+        t.exec("xvcmpgtdp. 3,1,2");
+        assertThat(t.cpu.crField(6)).isEqualTo(0b0010);
+    }
+}
