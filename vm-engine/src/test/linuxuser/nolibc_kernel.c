@@ -118,7 +118,7 @@ static u64 *gp_regs(void *uc) { return (u64 *)((char *)uc + 168 + 64); }
 
 static volatile int last_sig, last_code, handled;
 static volatile u64 last_addr;
-static char *ro_page;
+static char *volatile ro_page;
 
 static void info_handler(int sig, struct siginfo_ *si, void *uc) {
     last_sig = sig;

@@ -143,6 +143,11 @@ public final class ProgramLoader {
         }
         vm.setBrkStart(end);
         vm.mapStack();
+        long tramp = vm.sigreturnTrampoline();
+        memory.map(tramp, UserAddressSpace.PAGE_SIZE, UserAddressSpace.PROT_READ | UserAddressSpace.PROT_WRITE);
+        memory.store32(tramp, SignalFrame.LI_R0 | LinuxSyscalls.NR_RT_SIGRETURN, order);
+        memory.store32(tramp + 4, SignalFrame.SC, order);
+        memory.protect(tramp, UserAddressSpace.PAGE_SIZE, UserAddressSpace.PROT_READ | UserAddressSpace.PROT_EXEC);
 
         long entry = image.entry() + bias;
         cpu.reset(Msr.SF | Msr.PR | Msr.EE | Msr.ME | (little ? Msr.LE : 0));

@@ -65,6 +65,9 @@ final class SignalFrame {
     static final int PINFO = 1744;
     static final int PUC = 1752;
     static final int INFO = 1760;
+    /** {@code li r0,0} and {@code sc}: the trampoline's two instructions. */
+    static final int LI_R0 = 0x38000000;
+    static final int SC = 0x44000002;
 
     // pt_regs indices (arch/powerpc/include/uapi/asm/ptrace.h).
     static final int PT_NIP = 32;
@@ -91,9 +94,10 @@ final class SignalFrame {
      * @param info    the 128-byte siginfo, already in the guest's byte order
      * @param oldMask the signal mask to restore on sigreturn
      * @param altStack the uc_stack to record (ss_sp, ss_flags, ss_size)
+     * @param trampoline where the handler returns to (LR): the vDSO-like sigreturn page
      */
     static void build(UserAddressSpace m, CpuState cpu, long frame, int sig, long handler, boolean siginfo,
-            boolean elfV1, int trap, byte[] info, long oldMask, long[] altStack, long dar) {
+            boolean elfV1, int trap, byte[] info, long oldMask, long[] altStack, long dar, long trampoline) {
         ByteOrder o = cpu.littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
         m.fill(frame, FRAME_SIZE, (byte) 0);
         m.store64(frame + UC_STACK, altStack[0], o);
@@ -119,16 +123,17 @@ final class SignalFrame {
         m.store64(gp + 8L * PT_TRAP, trap, o);
         m.store64(gp + 8L * PT_DAR, dar, o);
         m.store64(frame + SC_V_REGS, (frame + SC_VMX_RESERVE + 15) & ~15L, o);
-        // The trampoline, for a handler without SA_RESTORER: li r0,__NR_rt_sigreturn; sc.
-        m.store32(frame + TRAMP, 0x38000000 | LinuxSyscalls.NR_RT_SIGRETURN, o);
-        m.store32(frame + TRAMP + 4, 0x44000002, o);
+        // The frame's own copy of the trampoline (setup_trampoline), written as the kernel does although, as
+        // with a vDSO, LR points at the executable page instead: the stack is not executable.
+        m.store32(frame + TRAMP, LI_R0 | LinuxSyscalls.NR_RT_SIGRETURN, o);
+        m.store32(frame + TRAMP + 4, SC, o);
         m.store64(frame + PINFO, frame + INFO, o);
         m.store64(frame + PUC, frame, o);
         m.write(frame + INFO, info);
 
         long newSp = frame - SIGNAL_FRAMESIZE;
         m.store64(newSp, cpu.gpr[1], o);
-        cpu.lr = frame + TRAMP;
+        cpu.lr = trampoline;
         if (elfV1) {
             // The handler is a pointer to its function descriptor: entry, TOC.
             cpu.nia = m.load64(handler, o);

@@ -18,8 +18,7 @@ import java.nio.ByteOrder;
  * page size (AT_PAGESZ), so guest mprotect/munmap granularity is the table's granularity.
  *
  * <p>A guest access to a page without the needed permission throws {@link GuestMemoryAccessException}; the
- * runner turns it into SIGSEGV. Execute permission is recorded but not checked on instruction fetch (the
- * interpreter fetches through {@link #load32}); see the runner's report.
+ * runner turns it into SIGSEGV; instruction fetches ({@link #fetch32}) need PROT_EXEC.
  *
  * <p>Loads return zero-extended values, as {@link GuestMemory} says.
  */
@@ -121,6 +120,13 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         return host.get(order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE, address);
     }
 
+    /** Instruction fetch: the page must be executable (PROT_EXEC), or the fetch faults (SIGSEGV). */
+    @Override
+    public int fetch32(long address, ByteOrder order) {
+        check(address, 4, PROT_EXEC, false);
+        return host.get(order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE, address);
+    }
+
     @Override
     public long load64(long address, ByteOrder order) {
         check(address, 8, PROT_READ, false);
@@ -195,7 +201,6 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
 
     /** Reads a NUL-terminated string (paths, at most {@code max} bytes), or null when it is not readable. */
     public String readCString(long address, int max) {
-        StringBuilder b = new StringBuilder();
         byte[] bytes = new byte[Math.min(max, 256)];
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         long a = address;
@@ -214,8 +219,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
             out.write(bytes, 0, n);
             a += n;
         }
-        b.append(out.toString(java.nio.charset.StandardCharsets.UTF_8));
-        return b.toString();
+        return null; // longer than max: ENAMETOOLONG territory, answered as EFAULT
     }
 
     // --- the kernel's view: mappings -------------------------------------------------------------------

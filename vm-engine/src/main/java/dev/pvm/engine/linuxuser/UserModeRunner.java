@@ -215,7 +215,7 @@ public final class UserModeRunner implements AutoCloseable {
                 return;
             }
             SignalFrame.build(memory, cpu, frame, sig, a.handler(), (a.flags() & SignalState.SA_SIGINFO) != 0,
-                    process.elfV1, trapVector, info, oldMask, altStack, cpu.dar);
+                    process.elfV1, trapVector, info, oldMask, altStack, cpu.dar, process.vm.sigreturnTrampoline());
             trapVector = 0xc00;
             s.blocked |= a.mask();
             if ((a.flags() & SignalState.SA_NODEFER) == 0) {

@@ -52,6 +52,15 @@ public final class VirtualMemoryManager {
         return mmapTop;
     }
 
+    /**
+     * The page holding the signal return trampoline, the runner's stand-in for the vDSO's
+     * __kernel_sigtramp_rt64 (arch/powerpc/kernel/vdso/sigtramp64.S): handlers return through it, and it must
+     * be executable while the stack is not. It sits in the gap between the mappings and the stack.
+     */
+    public long sigreturnTrampoline() {
+        return mmapTop + PAGE_SIZE;
+    }
+
     static long pageUp(long v) {
         return (v + PAGE_SIZE - 1) & -PAGE_SIZE;
     }

@@ -38,6 +38,16 @@ class UserAddressSpaceTest {
     }
 
     @Test
+    void instructionFetchesNeedExecutePermission() {
+        memory.map(0x50000, P, UserAddressSpace.PROT_READ | UserAddressSpace.PROT_WRITE);
+        memory.map(0x60000, P, UserAddressSpace.PROT_READ | UserAddressSpace.PROT_EXEC);
+        assertThat(memory.load32(0x50000, ByteOrder.LITTLE_ENDIAN)).isZero();
+        assertThatThrownBy(() -> memory.fetch32(0x50000, ByteOrder.LITTLE_ENDIAN))
+                .isInstanceOf(GuestMemoryAccessException.class);
+        assertThat(memory.fetch32(0x60000, ByteOrder.LITTLE_ENDIAN)).isZero();
+    }
+
+    @Test
     void remappingZeroesAndUnmappingRemovesAccess() {
         memory.map(0x40000, P, UserAddressSpace.PROT_READ | UserAddressSpace.PROT_WRITE);
         memory.store8(0x40010, 0x5a);
