@@ -36,7 +36,7 @@ final class Tracer {
         xer = cpu.xer();
     }
 
-    void after(CpuState cpu) {
+    void after(CpuState cpu, dev.pvm.engine.cpu.interrupt.GuestInterrupt interrupt) {
         int word;
         try {
             word = memory.load32(pc, cpu.littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
@@ -57,8 +57,8 @@ final class Tracer {
         first = appendIfChanged(b, first, "lr", lr, cpu.lr, lr != cpu.lr);
         first = appendIfChanged(b, first, "ctr", ctr, cpu.ctr, ctr != cpu.ctr);
         appendIfChanged(b, first, "xer", xer, cpu.xer(), xer != cpu.xer());
-        if (cpu.pendingInterrupt != null) {
-            b.append(" | ").append(cpu.pendingInterrupt.describe());
+        if (interrupt != null) {
+            b.append(" | ").append(interrupt.describe());
         }
         out.println(b);
     }

@@ -100,20 +100,20 @@ public final class UserModeRunner implements AutoCloseable {
         while (!process.exited) {
             if (tracer != null) {
                 tracer.before(cpu);
-                executor.run(cpu, 1);
-                tracer.after(cpu);
-            } else {
-                executor.run(cpu, SLICE);
             }
+            executor.run(cpu, tracer != null ? 1 : SLICE);
             GuestInterrupt interrupt = cpu.pendingInterrupt;
-            if (interrupt == null) {
-                continue;
+            if (interrupt != null) {
+                cpu.pendingInterrupt = null;
+                cpu.stopRequested = false;
+                handle(cpu, interrupt);
+                if (!process.exited) {
+                    deliverPending(cpu);
+                }
             }
-            cpu.pendingInterrupt = null;
-            cpu.stopRequested = false;
-            handle(cpu, interrupt);
-            if (!process.exited) {
-                deliverPending(cpu);
+            if (tracer != null) {
+                // After the kernel's part too: a system call's result and a signal frame's registers show.
+                tracer.after(cpu, interrupt);
             }
         }
         return process.exitStatus;
