@@ -123,6 +123,20 @@ final class FileSyscalls {
                 c.call(HostLibc.OPENAT, AT_FDCWD, path, 01 | 0100 | 01000, (int) b)));
         on.accept("close", (a, b, cc, d, e, f) -> c.call(HostLibc.CLOSE, (int) a));
         on.accept("lseek", (a, b, cc, d, e, f) -> c.call(HostLibc.LSEEK, (int) a, b, (int) cc));
+        // _llseek (fs/read_write.c SYSCALL_DEFINE5(llseek)): the offset in two 32-bit halves, the result stored
+        // through a pointer; glibc's lseek uses it on powerpc64, where the table has it.
+        on.accept("_llseek", (a, b, cc, d, e, f) -> {
+            if (!ok(d, 8, UserAddressSpace.PROT_WRITE)) {
+                return -EFAULT;
+            }
+            long offset = ((b & 0xFFFF_FFFFL) << 32) | (cc & 0xFFFF_FFFFL);
+            long r = c.call(HostLibc.LSEEK, (int) a, offset, (int) e);
+            if (r < 0) {
+                return r;
+            }
+            p.memory.store64(d, r, order());
+            return 0;
+        });
         on.accept("dup", (a, b, cc, d, e, f) -> c.call(HostLibc.DUP, (int) a));
         on.accept("dup2", (a, b, cc, d, e, f) -> {
             if (a == b) { // dup2 of a descriptor onto itself checks it and answers it (fs/file.c)

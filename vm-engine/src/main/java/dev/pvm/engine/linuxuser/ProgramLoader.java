@@ -24,6 +24,17 @@ public final class ProgramLoader {
 
     /** ELF_ET_DYN_BASE for 64-bit tasks (arch/powerpc/include/asm/elf.h): where a static-pie is placed. */
     static final long ET_DYN_BASE = 0x1_0000_0000L;
+    /** MSR[VEC] (bit 38) and MSR[VSX] (bit 40), Book III 4.2.1. */
+    static final long MSR_VEC = 1L << 25;
+    static final long MSR_VSX = 1L << 23;
+    /**
+     * The MSR a 64-bit task runs with: MSR_USER64 (arch/powerpc/include/asm/reg.h: SF, PR, EE, ME and RI) with
+     * FP, VEC and VSX on. Linux enables those facilities lazily, on the first unavailable interrupt
+     * (load_up_fpu / load_up_altivec / load_up_vsx), invisibly to the program, so a runner that owns all the
+     * state can enable them from the start. FE0/FE1 stay 0: floating-point exceptions are disabled until
+     * prctl(PR_SET_FPEXC), the kernel's default.
+     */
+    static final long USER_MSR = Msr.SF | Msr.PR | Msr.EE | Msr.ME | Msr.RI | Msr.FP | MSR_VEC | MSR_VSX;
     private static final int PT_LOAD = 1;
     private static final int PF_X = 1;
     private static final int PF_W = 2;
@@ -150,7 +161,7 @@ public final class ProgramLoader {
         memory.protect(tramp, UserAddressSpace.PAGE_SIZE, UserAddressSpace.PROT_READ | UserAddressSpace.PROT_EXEC);
 
         long entry = image.entry() + bias;
-        cpu.reset(Msr.SF | Msr.PR | Msr.EE | Msr.ME | (little ? Msr.LE : 0));
+        cpu.reset(USER_MSR | (little ? Msr.LE : 0));
         long pc = entry;
         if (elfV1) {
             pc = memory.load64(entry, order);
