@@ -133,15 +133,6 @@ final class LinuxSyscalls {
         return p.memory.accessible(address, length, UserAddressSpace.PROT_READ);
     }
 
-    /** Copies {@code length} bytes of a host struct into the guest as-is (byte arrays, caller swaps). */
-    private static long copyOut(UserProcess p, long guest, MemorySegment host, long length) {
-        if (!p.memory.accessible(guest, length, UserAddressSpace.PROT_WRITE)) {
-            return -EFAULT;
-        }
-        p.memory.write(guest, host.asSlice(0, length));
-        return 0;
-    }
-
     private long putTimespec(long guest, long sec, long nsec) {
         if (!writable(guest, 16)) {
             return -EFAULT;
@@ -206,6 +197,36 @@ final class LinuxSyscalls {
         on("futex", (a, b, c, d, e, f) -> futex(a, (int) b, (int) c, d));
         on("wait4", (a, b, c, d, e, f) -> -LinuxErrno.ECHILD);
         on("umask", (a, b, c, d, e, f) -> p.libc.call(HostLibc.UMASK, (int) a));
+        on("prctl", (a, b, c, d, e, f) -> prctl((int) a, b));
+    }
+
+    /** The thread's name (PR_SET_NAME / PR_GET_NAME: TASK_COMM_LEN = 16 bytes with the NUL). */
+    private byte[] threadName = new byte[16];
+
+    private long prctl(int option, long arg) {
+        switch (option) {
+            case 15 -> { // PR_SET_NAME (kernel/sys.c: copies at most 15 bytes and terminates)
+                String name = p.memory.readCString(arg, 4096);
+                if (name == null) {
+                    return -EFAULT;
+                }
+                byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+                threadName = new byte[16];
+                System.arraycopy(bytes, 0, threadName, 0, Math.min(15, bytes.length));
+                return 0;
+            }
+            case 16 -> { // PR_GET_NAME
+                if (!writable(arg, 16)) {
+                    return -EFAULT;
+                }
+                p.memory.write(arg, threadName);
+                return 0;
+            }
+            default -> {
+                p.reportOnce("prctl:" + option, "unsupported prctl option " + option + ": answering EINVAL");
+                return -EINVAL;
+            }
+        }
     }
 
     private long uname(long buf) {
@@ -577,7 +598,4 @@ final class LinuxSyscalls {
         return 0;
     }
 
-    static boolean isNoMemory(long r) {
-        return r == -ENOMEM;
-    }
 }

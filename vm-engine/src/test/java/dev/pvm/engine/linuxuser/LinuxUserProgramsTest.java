@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>{@link #PASSING} lists the corpus programs (vm-engine/src/test/programs) this branch runs to the end. It
  * only grows: the C programs go through glibc, whose start-up code already uses floating-point and VSX
  * instructions (stfd, stxvd2x), so they join the list as those instruction families land. Until then they stop
- * with SIGILL, reported on stderr with the instruction word.
+ * with SIGILL, reported on stderr with the instruction word. On a trial merge with the isa-fixed, isa-float
+ * and isa-vector branches (2026-11-24) these also matched QEMU and belong here once merged: le/startup,
+ * be/startup, le/int_arith, be/int_arith, be/setjmp, be/signals, be/fileio.
  */
 class LinuxUserProgramsTest {
 
