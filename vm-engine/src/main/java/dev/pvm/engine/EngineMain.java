@@ -2,6 +2,7 @@ package dev.pvm.engine;
 
 import dev.pvm.engine.cli.RunBuiltinCommand;
 import dev.pvm.engine.cli.ServeCommand;
+import dev.pvm.engine.cli.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "pvm-engine", mixinStandardHelpOptions = true, version = "pvm-engine 0.1.0",
         description = "One POWER (pseries) VM per process.",
-        subcommands = {ServeCommand.class, RunBuiltinCommand.class})
+        subcommands = {ServeCommand.class, RunBuiltinCommand.class, UserCommand.class})
 public final class EngineMain implements Runnable {
 
     /** One log line per record: time, level, logger, message (java.util.logging's SimpleFormatter). */
@@ -24,7 +25,10 @@ public final class EngineMain implements Runnable {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
         }
-        System.exit(new CommandLine(new EngineMain()).execute(args));
+        CommandLine cli = new CommandLine(new EngineMain());
+        // `user PROGRAM ARGS...`: the program's own options (sh -c ...) are not ours.
+        cli.getSubcommands().get("user").setStopAtPositional(true);
+        System.exit(cli.execute(args));
     }
 
     @Override

@@ -18,6 +18,14 @@ public interface GuestMemory {
 
     int load32(long address, ByteOrder order);
 
+    /**
+     * Fetches an instruction word: {@link #load32} unless the memory distinguishes execute permission (a Linux
+     * user-mode address space does: PROT_EXEC).
+     */
+    default int fetch32(long address, ByteOrder order) {
+        return load32(address, order);
+    }
+
     long load64(long address, ByteOrder order);
 
     void store8(long address, int value);

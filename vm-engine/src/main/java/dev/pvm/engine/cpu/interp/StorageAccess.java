@@ -51,7 +51,7 @@ public final class StorageAccess {
         }
         long real = ea & CpuState.REAL_MODE_ADDRESS_MASK;
         try {
-            return memory.load32(real, order(s));
+            return memory.fetch32(real, order(s));
         } catch (GuestMemoryAccessException e) {
             throw new GuestInterruptSignal(new GuestInterrupt.MachineCheck(real, 4, "instruction fetch"));
         }

@@ -1,0 +1,46 @@
+package dev.pvm.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pvm.engine.linuxuser.ExecutionMode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class UserCommandTest {
+
+    @Test
+    void lockstepWithoutATranslatorSaysSo() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        UserCommand.executorFor(ExecutionMode.LOCKSTEP, err);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--lockstep").contains("no translator");
+        bytes.reset();
+        UserCommand.executorFor(ExecutionMode.INTERPRETER, err);
+        assertThat(bytes.size()).isZero();
+    }
+
+    @Test
+    void optionsEndAtTheProgramName() {
+        UserCommand command = new UserCommand();
+        CommandLine cli = new CommandLine(command).setStopAtPositional(true);
+        cli.parseArgs("--interp", "--", "/bin/busybox", "sh", "-c", "echo --trace");
+        assertThat(command.interp).isTrue();
+        assertThat(command.trace).isFalse();
+        assertThat(command.program.toString()).isEqualTo("/bin/busybox");
+        assertThat(command.arguments).containsExactly("sh", "-c", "echo --trace");
+        assertThat(command.mode()).isEqualTo(ExecutionMode.INTERPRETER);
+    }
+
+    @Test
+    void aMissingProgramExits127() {
+        UserCommand command = new UserCommand();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        command.diagnostics = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new CommandLine(command).parseArgs("/nonexistent/program");
+        assertThat(command.call()).isEqualTo(127);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("no such file");
+    }
+}
