@@ -1,7 +1,7 @@
 package dev.pvm.engine.cli;
 
 import dev.pvm.engine.cpu.interp.Interpreter;
-import dev.pvm.engine.linuxuser.ExecutionMode;
+import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.linuxuser.GuestExecutor;
 import dev.pvm.engine.linuxuser.UserModeRunner;
 import dev.pvm.engine.loader.ElfFormatException;
@@ -49,12 +49,13 @@ public final class UserCommand implements Callable<Integer> {
     PrintStream diagnostics = System.err;
 
     /**
-     * Makes the executor for a mode. The translator replaces this when it exists: until then every mode is the
-     * interpreter, and {@code --lockstep} says so.
+     * Makes the executor for a mode. The translator (cpu.translate) drives the pseries machine; the user-mode
+     * runner does not use it yet (host-side writes into guest code, by read() or mmap, must first invalidate
+     * translations), so every mode here is the interpreter, and {@code --lockstep} says so.
      */
     static Function<Interpreter, GuestExecutor> executorFor(ExecutionMode mode, PrintStream diagnostics) {
         if (mode == ExecutionMode.LOCKSTEP) {
-            diagnostics.println("pvm: --lockstep: this build has no translator yet; running the interpreter alone "
+            diagnostics.println("pvm: --lockstep: the user-mode runner does not drive the translator yet; running the interpreter alone "
                     + "(nothing to compare)");
         }
         return interpreter -> interpreter::run;

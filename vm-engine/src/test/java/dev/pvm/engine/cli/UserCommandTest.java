@@ -2,7 +2,7 @@ package dev.pvm.engine.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pvm.engine.linuxuser.ExecutionMode;
+import dev.pvm.engine.cpu.translate.ExecutionMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ class UserCommandTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         UserCommand.executorFor(ExecutionMode.LOCKSTEP, err);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--lockstep").contains("no translator");
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--lockstep").contains("does not drive the translator yet");
         bytes.reset();
         UserCommand.executorFor(ExecutionMode.INTERPRETER, err);
         assertThat(bytes.size()).isZero();
