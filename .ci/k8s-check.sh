@@ -27,7 +27,7 @@ die() { printf 'k8s-check: error: %s\n' "$*" >&2; exit 1; }
 [ -n "$VERSION" ] || die "cannot read the project version from pom.xml"
 
 apt_install() { # packages...
-  $SUDO apt-get update -qq
+  $SUDO apt-get update -qq || say "apt-get update reported errors; installing from the indexes it has"
   $SUDO apt-get install -y -qq "$@" >/dev/null
 }
 
