@@ -120,6 +120,9 @@ public final class UserModeRunner implements AutoCloseable {
     }
 
     private void handle(CpuState cpu, GuestInterrupt interrupt) {
+        // Every return from the kernel clears the reservation (the exit path's "stdcx." in
+        // arch/powerpc/kernel/interrupt_64.S), so a larx ... stcx. pair around a system call fails.
+        cpu.reservationAddress = -1;
         switch (interrupt) {
             case GuestInterrupt.SystemCall sc when sc.lev() == 0 -> syscalls.dispatch(cpu);
             case GuestInterrupt.Program p -> {
