@@ -41,9 +41,26 @@ import java.nio.ByteOrder;
  * The layout is the one of a kernel without CONFIG_PPC_TRANSACTIONAL_MEM (no second ucontext); programs reach
  * the parts they use through pinfo/puc and the handler's arguments, never through fixed offsets.
  *
- * <p>Floating-point and vector registers: this branch's {@link CpuState} has none yet; fp_regs is written as
- * zeros and MSR[FP]/MSR[VEC] are clear in the saved MSR, which tells restore_sigcontext-style readers (and
- * glibc) that there is no such state to restore.
+ * <p>Floating-point and vector state, as setup_sigcontext / restore_sigcontext (signal_64.c, without
+ * transactional memory) save and restore it for a POWER9 task, which always has Altivec and VSX:
+ *
+ * <pre>
+ * fp_regs (elf_fpregset_t, ELF_NFPREG 33, asm/elf.h):  f0..f31 (doubleword 0 of VSR 0..31), then FPSCR
+ * v_regs -> (elf_vrregset_t, ELF_NVRREG 34)          offset from v_regs
+ *     vector128 vr[32];                                   0   VR i = VSR 32+i, 16 bytes each
+ *     vector128 vscr;                                   512   VSCR in the low-order word of the quadword
+ *     u32 vrsave; (rest of the quadword unused)          528   (v_regs[33])
+ * vsx (ELF_NVSRHALFREG 32 doublewords)                  544   doubleword 1 of VSR 0..31
+ * </pre>
+ *
+ * Each quadword is stored as stvx stores it in the guest's byte order: the most significant byte first on a
+ * big-endian task, last on a little-endian one. So VSCR, the quadword's low-order word, is the last word
+ * (offset 524) of a big-endian frame and the first (offset 512) of a little-endian one, as glibc's vscr_t
+ * (sysdeps/unix/sysv/linux/powerpc/sys/ucontext.h) lays it out. v_regs is vmx_reserve rounded up to 16 bytes;
+ * the 800 bytes from there end exactly at the end of the ucontext. The saved MSR has MSR_VEC and MSR_VSX set
+ * (the state is there); rt_sigreturn reloads the VRs and VSCR only when the frame's MSR_VEC is set (zeros
+ * otherwise), the VSX low halves only when MSR_VSX is set (zeros otherwise), VRSAVE and the FPRs/FPSCR always.
+ * The live MSR keeps FP/VEC/VSX on: the kernel clears them only to reload lazily.
  */
 final class SignalFrame {
 
@@ -61,6 +78,17 @@ final class SignalFrame {
     static final int SC_FP_REGS = UC_MCONTEXT + 448;
     static final int SC_V_REGS = UC_MCONTEXT + 712;
     static final int SC_VMX_RESERVE = UC_MCONTEXT + 720;
+    /** ELF_NFPREG, ELF_NVRREG, ELF_NVSRHALFREG (arch/powerpc/include/uapi/asm/elf.h). */
+    static final int ELF_NFPREG = 33;
+    static final int ELF_NVRREG = 34;
+    static final int ELF_NVSRHALFREG = 32;
+    /** Offsets from v_regs: VSCR's quadword, VRSAVE (v_regs[33]), the VSX low doublewords (v_regs + 34). */
+    static final int VR_VSCR = 32 * 16;
+    static final int VR_VRSAVE = 33 * 16;
+    static final int VR_VSX = ELF_NVRREG * 16;
+    /** MSR_VEC (bit 38) and MSR_VSX (bit 40), arch/powerpc/include/asm/reg.h. */
+    static final long MSR_VEC = ProgramLoader.MSR_VEC;
+    static final long MSR_VSX = ProgramLoader.MSR_VSX;
     static final int TRAMP = 1712;
     static final int PINFO = 1744;
     static final int PUC = 1752;
@@ -113,7 +141,7 @@ final class SignalFrame {
             m.store64(gp + 8L * i, cpu.gpr[i], o);
         }
         m.store64(gp + 8L * PT_NIP, cpu.nia, o);
-        m.store64(gp + 8L * PT_MSR, cpu.msr, o);
+        m.store64(gp + 8L * PT_MSR, cpu.msr | MSR_VEC | MSR_VSX, o);
         m.store64(gp + 8L * PT_ORIG_R3, cpu.gpr[3], o);
         m.store64(gp + 8L * PT_CTR, cpu.ctr, o);
         m.store64(gp + 8L * PT_LNK, cpu.lr, o);
@@ -122,7 +150,9 @@ final class SignalFrame {
         m.store64(gp + 8L * PT_SOFTE, 1, o);
         m.store64(gp + 8L * PT_TRAP, trap, o);
         m.store64(gp + 8L * PT_DAR, dar, o);
-        m.store64(frame + SC_V_REGS, (frame + SC_VMX_RESERVE + 15) & ~15L, o);
+        long vRegs = (frame + SC_VMX_RESERVE + 15) & ~15L;
+        m.store64(frame + SC_V_REGS, vRegs, o);
+        saveFpVector(m, cpu, frame + SC_FP_REGS, vRegs, o);
         // The frame's own copy of the trampoline (setup_trampoline), written as the kernel does although, as
         // with a vDSO, LR points at the executable page instead: the stack is not executable.
         m.store32(frame + TRAMP, LI_R0 | LinuxSyscalls.NR_RT_SIGRETURN, o);
@@ -176,6 +206,56 @@ final class SignalFrame {
         cpu.lr = regs[PT_LNK];
         cpu.setXer(regs[PT_XER]);
         cpu.cr = (int) regs[PT_CCR];
+        restoreFpVector(m, cpu, uc + SC_FP_REGS, m.load64(uc + SC_V_REGS, o), regs[PT_MSR], o);
         return mask;
+    }
+
+    /** copy_fpr_to_user, the 33 vector quadwords, VRSAVE and copy_vsx_to_user. */
+    private static void saveFpVector(UserAddressSpace m, CpuState cpu, long fpRegs, long vRegs, ByteOrder o) {
+        for (int i = 0; i < 32; i++) {
+            m.store64(fpRegs + 8L * i, cpu.fprBits(i), o);
+        }
+        m.store64(fpRegs + 8L * 32, cpu.fpscr, o);
+        for (int i = 0; i < 32; i++) {
+            storeQuad(m, vRegs + 16L * i, cpu.vsrHi[32 + i], cpu.vsrLo[32 + i], o);
+        }
+        storeQuad(m, vRegs + VR_VSCR, 0, cpu.vscr & 0xFFFF_FFFFL, o);
+        m.store32(vRegs + VR_VRSAVE, cpu.vrsave, o);
+        for (int i = 0; i < ELF_NVSRHALFREG; i++) {
+            m.store64(vRegs + VR_VSX + 8L * i, cpu.vsrLo[i], o);
+        }
+    }
+
+    /** restore_sigcontext's Altivec, floating-point and VSX part. */
+    private static void restoreFpVector(UserAddressSpace m, CpuState cpu, long fpRegs, long vRegs, long msr,
+            ByteOrder o) {
+        if (vRegs != 0 && (msr & MSR_VEC) != 0) {
+            for (int i = 0; i < 32; i++) {
+                cpu.vsrHi[32 + i] = m.load64(vRegs + 16L * i + (o == ByteOrder.BIG_ENDIAN ? 0 : 8), o);
+                cpu.vsrLo[32 + i] = m.load64(vRegs + 16L * i + (o == ByteOrder.BIG_ENDIAN ? 8 : 0), o);
+            }
+            cpu.vscr = (int) m.load64(vRegs + VR_VSCR + (o == ByteOrder.BIG_ENDIAN ? 8 : 0), o);
+        } else {
+            for (int i = 0; i < 32; i++) {
+                cpu.vsrHi[32 + i] = 0;
+                cpu.vsrLo[32 + i] = 0;
+            }
+            cpu.vscr = 0;
+        }
+        cpu.vrsave = vRegs != 0 ? m.load32(vRegs + VR_VRSAVE, o) : 0;
+        for (int i = 0; i < 32; i++) {
+            cpu.setFprBits(i, m.load64(fpRegs + 8L * i, o));
+        }
+        cpu.fpscr = m.load64(fpRegs + 8L * 32, o);
+        for (int i = 0; i < ELF_NVSRHALFREG; i++) {
+            cpu.vsrLo[i] = vRegs != 0 && (msr & MSR_VSX) != 0 ? m.load64(vRegs + VR_VSX + 8L * i, o) : 0;
+        }
+    }
+
+    /** A quadword as stvx stores it: the high doubleword first in big-endian order, second in little-endian. */
+    private static void storeQuad(UserAddressSpace m, long a, long hi, long lo, ByteOrder o) {
+        boolean be = o == ByteOrder.BIG_ENDIAN;
+        m.store64(a + (be ? 0 : 8), hi, o);
+        m.store64(a + (be ? 8 : 0), lo, o);
     }
 }
