@@ -137,6 +137,38 @@ public final class TranslatorRuntime {
                 : (cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }
 
+    /**
+     * A store the inline path cannot take (not RAM, or a page holding translated code): the interpreter's storage
+     * path does it, in the access's byte order ({@code bigEndian}) relative to the CPU's current one.
+     */
+    private void slowStore(CpuState cpu, long ea, int size, boolean bigEndian, long value) {
+        trappedStore(cpu, ea, size);
+        boolean inCpuOrder = cpu.littleEndian != bigEndian;
+        switch (size) {
+            case 2 -> {
+                if (inCpuOrder) {
+                    storage.store16(cpu, ea, value);
+                } else {
+                    storage.store16Reversed(cpu, ea, value);
+                }
+            }
+            case 4 -> {
+                if (inCpuOrder) {
+                    storage.store32(cpu, ea, value);
+                } else {
+                    storage.store32Reversed(cpu, ea, value);
+                }
+            }
+            default -> {
+                if (inCpuOrder) {
+                    storage.store64(cpu, ea, value);
+                } else {
+                    storage.store64Reversed(cpu, ea, value);
+                }
+            }
+        }
+    }
+
     @HelperEffect(Effect.MEMORY)
     public void store8(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 1);
@@ -154,12 +186,7 @@ public final class TranslatorRuntime {
         if (a >= 0) {
             ram.set(SHORT_BE, a, (short) value);
         } else {
-            trappedStore(cpu, ea, 2);
-            if (!cpu.littleEndian) {
-                storage.store16(cpu, ea, value);
-            } else {
-                storage.store16Reversed(cpu, ea, value);
-            }
+            slowStore(cpu, ea, 2, true, value);
         }
     }
 
@@ -169,12 +196,7 @@ public final class TranslatorRuntime {
         if (a >= 0) {
             ram.set(SHORT_LE, a, (short) value);
         } else {
-            trappedStore(cpu, ea, 2);
-            if (cpu.littleEndian) {
-                storage.store16(cpu, ea, value);
-            } else {
-                storage.store16Reversed(cpu, ea, value);
-            }
+            slowStore(cpu, ea, 2, false, value);
         }
     }
 
@@ -184,12 +206,7 @@ public final class TranslatorRuntime {
         if (a >= 0) {
             ram.set(INT_BE, a, (int) value);
         } else {
-            trappedStore(cpu, ea, 4);
-            if (!cpu.littleEndian) {
-                storage.store32(cpu, ea, value);
-            } else {
-                storage.store32Reversed(cpu, ea, value);
-            }
+            slowStore(cpu, ea, 4, true, value);
         }
     }
 
@@ -199,12 +216,7 @@ public final class TranslatorRuntime {
         if (a >= 0) {
             ram.set(INT_LE, a, (int) value);
         } else {
-            trappedStore(cpu, ea, 4);
-            if (cpu.littleEndian) {
-                storage.store32(cpu, ea, value);
-            } else {
-                storage.store32Reversed(cpu, ea, value);
-            }
+            slowStore(cpu, ea, 4, false, value);
         }
     }
 
@@ -214,12 +226,7 @@ public final class TranslatorRuntime {
         if (a >= 0) {
             ram.set(LONG_BE, a, value);
         } else {
-            trappedStore(cpu, ea, 8);
-            if (!cpu.littleEndian) {
-                storage.store64(cpu, ea, value);
-            } else {
-                storage.store64Reversed(cpu, ea, value);
-            }
+            slowStore(cpu, ea, 8, true, value);
         }
     }
 
@@ -229,12 +236,7 @@ public final class TranslatorRuntime {
         if (a >= 0) {
             ram.set(LONG_LE, a, value);
         } else {
-            trappedStore(cpu, ea, 8);
-            if (cpu.littleEndian) {
-                storage.store64(cpu, ea, value);
-            } else {
-                storage.store64Reversed(cpu, ea, value);
-            }
+            slowStore(cpu, ea, 8, false, value);
         }
     }
 
