@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  * @param memory      RAM per NUMA node, in address order; the first starts at 0
  * @param numa        associativity data from the layout
  * @param boot        what to boot
+ * @param mmu         the MMU the guest gets
  */
 public record MachineConfig(String vmId, String machineType, int vcpus, List<MemoryNode> memory, NumaProperties numa,
-        BootSource boot) {
+        BootSource boot, MmuMode mmu) {
 
     private static final Pattern MACHINE_TYPE = Pattern.compile("pseries(-\\d+\\.\\d+)?");
 
@@ -57,6 +58,15 @@ public record MachineConfig(String vmId, String machineType, int vcpus, List<Mem
                     + numa.cpuAssociativity().size() + " vCPUs, the spec has " + vcpus);
         }
         memory = List.copyOf(sorted);
+        if (mmu == null) {
+            throw new InvalidVmConfigException("spec.mmu", "no MMU mode given");
+        }
+    }
+
+    /** A configuration with POWER9's default MMU, radix. */
+    public MachineConfig(String vmId, String machineType, int vcpus, List<MemoryNode> memory, NumaProperties numa,
+            BootSource boot) {
+        this(vmId, machineType, vcpus, memory, numa, boot, MmuMode.RADIX);
     }
 
     /** Total RAM in bytes. */
