@@ -208,15 +208,15 @@ podman_smoke_engine() {
 }
 
 PLAY_FILE=$OUT/podman-local.yaml
-# device-service's hostPath for reservations and the simulated host (4 sparse GPU RAM files); removed after the
-# run when this check created it.
+# device-service's hostPath (the gateway's too): reservations and the simulated host (4 sparse GPU RAM files)
+# under devices/, which is removed after the run when this check created it.
 DEVICE_DATA=/var/lib/pvm/device
 DEVICE_DATA_CREATED=0
 podman_teardown() {
   [ -f "$PLAY_FILE" ] || return 0
   "${PODMAN[@]}" kube play --down "$PLAY_FILE" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f api-gateway-data >/dev/null 2>&1 || true
-  [ "$DEVICE_DATA_CREATED" = 0 ] || $SUDO rm -rf "$DEVICE_DATA"
+  [ "$DEVICE_DATA_CREATED" = 0 ] || $SUDO rm -rf "$DEVICE_DATA/devices"
 }
 
 podman_logs() {
@@ -241,7 +241,7 @@ podman_e2e_demo_vm() {
   done
   "$KUBECTL" kustomize deploy/overlays/local | node deploy/tools/check-manifests.mjs podman-play > "$PLAY_FILE"
   podman_teardown
-  [ -e "$DEVICE_DATA" ] || DEVICE_DATA_CREATED=1
+  [ -e "$DEVICE_DATA/devices" ] || DEVICE_DATA_CREATED=1
   trap 'podman_teardown' EXIT
   say "podman kube play (local overlay: placement-service, device-service, api-gateway)"
   "${PODMAN[@]}" kube play "$PLAY_FILE" >/dev/null
@@ -258,8 +258,8 @@ podman_e2e_demo_vm() {
   gpus=$(grep -o '"kind" *: *"NVLINK2_GPU"' <<<"$devices" | wc -l)
   [ "$gpus" = 4 ] || { podman_logs; die "expected the simulated host's 4 NVLink2 GPUs through the gateway, got $gpus: ${devices:0:400}"; }
   local owner
-  owner=$($SUDO stat -c '%U:%G %a' "$DEVICE_DATA"/devices/*/backing/*.gpu-ram | sort -u)
-  [ "$owner" = "root:65532 660" ] || die "simulated GPU RAM files are '$owner', not root:65532 660 (engines could not map them)"
+  owner=$($SUDO stat -c '%u:%g %a' "$DEVICE_DATA"/devices/*/backing/*.gpu-ram | sort -u)
+  [ "$owner" = "0:65532 660" ] || die "simulated GPU RAM files are '$owner', not 0:65532 660 (engines could not map them)"
   say "device-service: 4 NVLink2 GPUs through the gateway; GPU RAM files $owner; booting the demo VM"
 
   local vm id state="" console=""
