@@ -412,11 +412,11 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         long msr = cpu.msr;
         long vector = InterruptDelivery.deliver(cpu, interrupt);
         if (atVector && (vector == v.lastVector || v.faultsAtVector >= MAX_FAULTS_AT_VECTOR)) {
-            String head = GuestFailureReport.describe(interrupt, cpu.index, cia, msr, memory, disassembler);
             String root = GuestFailureReport.describe(v.chainRoot, cpu.index, v.chainRootCia, v.chainRootMsr,
                     memory, disassembler);
-            fail(v, head + String.format(", the first instruction of the handler at vector 0x%x (the guest has no "
-                    + "handler there); it began with %s", v.lastVector, root.substring(root.indexOf(": ") + 2)));
+            String last = GuestFailureReport.describe(interrupt, cpu.index, cia, msr, memory, disassembler);
+            fail(v, root + ", and the guest has no handler for it (" + last.substring(last.indexOf(": ") + 2)
+                    + ", at the entry of vector " + String.format("0x%x", v.lastVector) + ")");
         }
         v.lastVector = vector;
     }
