@@ -46,6 +46,18 @@ class ProcessorControlOpsTest {
         assertThat(t.cpu.msr).isEqualTo(Msr.SF | Msr.PR | Msr.LE | Msr.ME | Msr.EE | Msr.IR | Msr.DR);
     }
 
+    /** Book III's privileged instructions a table may hold (the MMU's included once it adds them). */
+    private static final java.util.Set<String> PRIVILEGED = java.util.Set.of("MFMSR", "MTMSR", "MTMSRD", "RFID",
+            "RFSCV", "HRFID", "SLBMTE", "SLBMFEE", "SLBMFEV", "SLBIE", "SLBIEG", "SLBIA", "SLBSYNC", "SLBFEE.",
+            "TLBIE", "TLBIEL", "TLBSYNC", "MSGSNDP", "MSGCLRP", "MSGSND", "MSGCLR", "STOP", "DCBI");
+
+    @Test
+    void everyPrivilegedInstructionOfTheTableIsMarkedAndNothingElse() {
+        for (dev.pvm.engine.cpu.isa.InsnPattern row : dev.pvm.engine.cpu.isa.IsaTable.ppc64().patterns()) {
+            assertThat(row.privileged()).as(row.mnemonic()).isEqualTo(PRIVILEGED.contains(row.mnemonic()));
+        }
+    }
+
     @Test
     void hrfidIsPrivilegedForAGuestKernel() {
         t.code("hrfid");
