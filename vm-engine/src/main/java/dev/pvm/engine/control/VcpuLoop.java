@@ -5,7 +5,7 @@ import dev.pvm.engine.machine.spapr.SpaprMachine;
 import java.util.function.Consumer;
 
 /**
- * The vCPU thread's loop: runs the machine in slices of {@link #SLICE} instructions and, between slices, obeys
+ * One vCPU thread's loop: runs its vCPU in slices of {@link #SLICE} instructions and, between slices, obeys
  * pause and stop requests. When the guest ends (power-off or failure) it reports the outcome once and exits.
  * Requests are checked only between slices, so the interpreter's hot loop reads no shared state.
  */
@@ -17,6 +17,7 @@ final class VcpuLoop implements Runnable {
     static final long SLICE = 1 << 16;
 
     private final SpaprMachine machine;
+    private final int index;
     private final Consumer<RunOutcome> onEnd;
     private final Object lock = new Object();
     private boolean pauseRequested;
@@ -25,8 +26,9 @@ final class VcpuLoop implements Runnable {
     private boolean finished;
     private volatile boolean attention;
 
-    VcpuLoop(SpaprMachine machine, Consumer<RunOutcome> onEnd) {
+    VcpuLoop(SpaprMachine machine, int index, Consumer<RunOutcome> onEnd) {
         this.machine = machine;
+        this.index = index;
         this.onEnd = onEnd;
     }
 
@@ -40,7 +42,7 @@ final class VcpuLoop implements Runnable {
                 }
                 RunOutcome o;
                 try {
-                    o = machine.run(SLICE);
+                    o = machine.runVcpu(index, SLICE);
                 } catch (RuntimeException | StackOverflowError e) {
                     LOG.log(System.Logger.Level.ERROR, "engine error while running the guest", e);
                     o = new RunOutcome.Failed("engine error while running the guest: " + e);

@@ -2,6 +2,7 @@ package dev.pvm.engine.control;
 
 import dev.pvm.engine.machine.RunOutcome;
 import dev.pvm.engine.machine.spapr.SpaprMachine;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,8 +27,8 @@ public final class VmController implements AutoCloseable {
     private volatile VmState state = VmState.NOT_CREATED;
     private volatile String reason = "";
     private volatile SpaprMachine machine;
-    private VcpuLoop vcpu;
-    private Thread vcpuThread;
+    private final List<VcpuLoop> vcpus = new ArrayList<>();
+    private final List<Thread> vcpuThreads = new ArrayList<>();
 
     public VmController(MachineFactory factory, ConsoleBuffer console) {
         this.factory = factory;
@@ -104,14 +105,22 @@ public final class VmController implements AutoCloseable {
             case VmAction.Start s -> {
                 require(action, VmState.DEFINED);
                 change(VmState.STARTING, "");
-                vcpu = new VcpuLoop(machine, outcome -> control.execute(() -> guestEnded(outcome)));
-                vcpuThread = Thread.ofPlatform().name("vcpu-0").daemon(true).start(vcpu);
+                // One thread per vCPU (SMP); the first to see the guest end reports it.
+                for (int i = 0; i < machine.vcpuCount(); i++) {
+                    VcpuLoop loop = new VcpuLoop(machine, i, outcome -> control.execute(() -> guestEnded(outcome)));
+                    vcpus.add(loop);
+                    vcpuThreads.add(Thread.ofPlatform().name("vcpu-" + i).daemon(true).start(loop));
+                }
                 change(VmState.RUNNING, "");
             }
             case VmAction.Pause p -> {
                 require(action, VmState.RUNNING);
                 try {
-                    if (vcpu.pause()) {
+                    boolean parked = true;
+                    for (VcpuLoop loop : vcpus) {
+                        parked &= loop.pause();
+                    }
+                    if (parked) {
                         change(VmState.PAUSED, "");
                     }
                 } catch (InterruptedException e) {
@@ -120,7 +129,7 @@ public final class VmController implements AutoCloseable {
             }
             case VmAction.Resume r -> {
                 require(action, VmState.PAUSED);
-                vcpu.resume();
+                vcpus.forEach(VcpuLoop::resume);
                 change(VmState.RUNNING, "");
             }
             case VmAction.Shutdown sd -> {
@@ -154,7 +163,7 @@ public final class VmController implements AutoCloseable {
         if (state.terminal()) {
             return;
         }
-        joinVcpu();
+        stopVcpu();
         switch (outcome) {
             case RunOutcome.PoweredOff p -> finish(VmState.SHUTOFF, "guest powered off");
             case RunOutcome.Failed f -> finish(VmState.FAILED, f.reason());
@@ -163,16 +172,14 @@ public final class VmController implements AutoCloseable {
     }
 
     private void stopVcpu() {
-        if (vcpu != null) {
-            vcpu.stop();
-            joinVcpu();
-        }
+        vcpus.forEach(VcpuLoop::stop);
+        joinVcpu();
     }
 
     private void joinVcpu() {
-        if (vcpuThread != null) {
+        for (Thread t : vcpuThreads) {
             try {
-                vcpuThread.join();
+                t.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -62,6 +62,32 @@ public final class CpuState {
     public long fpscr;
     public long dscr;
     public int vrsave;
+    /** Facility status and control register (Book III 4.4.x): enables and, in bits 0:7, the interrupt cause. */
+    public long fscr;
+    /** Authority mask registers (Book III 5.7.13): AMR, IAMR and the user AMR override mask UAMOR. */
+    public long amr;
+    public long iamr;
+    public long uamor;
+    /** Come-from address register: written only by mtspr here (no branch tracking). */
+    public long cfar;
+    /** Target address register (Book I 2.x, bctar's target). */
+    public long tar;
+    /** Problem state priority boost register (32 bits). */
+    public int pspb;
+    /** CTRL (Book III 9): RUN latch in bit 63, mirrored into the thread-state bit 55 as QEMU does. */
+    public long ctrl;
+    /** Radix process ID (PIDR, SPR 48): written by the guest on context switch; read by the MMU. */
+    public long pidr;
+    /**
+     * The timebase value at which the decrementer reads zero: DEC = decrementerZero - TB, so it counts down with
+     * the shared timebase without a per-vCPU timer (Book III 6.2, large decrementer).
+     */
+    public long decrementerZero = Decrementer.MAX;
+    /**
+     * LPCR as the hypervisor set it for this partition (ILE and AIL via H_SET_MODE); the guest cannot access it
+     * (Book III 2.2), interrupt delivery reads it.
+     */
+    public long lpcr;
 
     /**
      * The 64 vector-scalar registers (Book I 7.2.1): VSR i is the quadword {@code vsrHi[i]:vsrLo[i]}
@@ -118,6 +144,9 @@ public final class CpuState {
         cia = nia = 0;
         srr0 = srr1 = dar = dsisr = dscr = 0;
         vrsave = 0;
+        fscr = amr = iamr = uamor = cfar = tar = ctrl = pidr = lpcr = 0;
+        pspb = 0;
+        decrementerZero = Decrementer.MAX;
         java.util.Arrays.fill(vsrHi, 0);
         java.util.Arrays.fill(vsrLo, 0);
         vscr = 0;

@@ -10,6 +10,10 @@ public final class Msr {
     public static final long SF = 1L << 63;
     /** Bit 3, hypervisor state. A PAPR guest always runs with HV=0. */
     public static final long HV = 1L << 60;
+    /** Bit 38, vector (VMX) available. */
+    public static final long VEC = 1L << 25;
+    /** Bit 40, VSX available. */
+    public static final long VSX = 1L << 23;
     /** Bit 41, secure state (POWER9 ultravisor; never set for our guests). */
     public static final long S = 1L << 22;
     /** Bit 48, external interrupt enable. */
@@ -47,6 +51,8 @@ public final class Msr {
         append(b, msr, EE, "EE");
         append(b, msr, PR, "PR");
         append(b, msr, FP, "FP");
+        append(b, msr, VEC, "VEC");
+        append(b, msr, VSX, "VSX");
         append(b, msr, ME, "ME");
         append(b, msr, IR, "IR");
         append(b, msr, DR, "DR");

@@ -19,7 +19,13 @@ public enum HcallStatus {
     H_SOURCE_PARM(-13),
     H_DEST_PARM(-14),
     H_REMOTE_PARM(-15),
-    H_RESOURCE(-16);
+    H_RESOURCE(-16),
+    /** Parameter 2 (r5), 3 or 4 was bad (hvcall.h H_P2..H_P4). */
+    H_P2(-55),
+    H_P3(-56),
+    H_P4(-57),
+    /** A flags value the call does not support (hvcall.h H_UNSUPPORTED_FLAG_START). */
+    H_UNSUPPORTED_FLAG(-256);
 
     private final long code;
 

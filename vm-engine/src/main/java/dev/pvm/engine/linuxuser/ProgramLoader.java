@@ -2,6 +2,7 @@ package dev.pvm.engine.linuxuser;
 
 import dev.pvm.engine.cpu.CpuModel;
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Fscr;
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.loader.ElfFormatException;
 import dev.pvm.engine.loader.ElfImage;
@@ -25,8 +26,8 @@ public final class ProgramLoader {
     /** ELF_ET_DYN_BASE for 64-bit tasks (arch/powerpc/include/asm/elf.h): where a static-pie is placed. */
     static final long ET_DYN_BASE = 0x1_0000_0000L;
     /** MSR[VEC] (bit 38) and MSR[VSX] (bit 40), Book III 4.2.1. */
-    static final long MSR_VEC = 1L << 25;
-    static final long MSR_VSX = 1L << 23;
+    static final long MSR_VEC = Msr.VEC;
+    static final long MSR_VSX = Msr.VSX;
     /**
      * The MSR a 64-bit task runs with: MSR_USER64 (arch/powerpc/include/asm/reg.h: SF, PR, EE, ME and RI) with
      * FP, VEC and VSX on. Linux enables those facilities lazily, on the first unavailable interrupt
@@ -162,6 +163,8 @@ public final class ProgramLoader {
 
         long entry = image.entry() + bias;
         cpu.reset(USER_MSR | (little ? Msr.LE : 0));
+        // Linux lets processes use TAR and DSCR (init_FSCR, and the DSCR emulation that sets FSCR[DSCR]).
+        cpu.fscr = Fscr.TAR | Fscr.DSCR;
         long pc = entry;
         if (elfV1) {
             pc = memory.load64(entry, order);

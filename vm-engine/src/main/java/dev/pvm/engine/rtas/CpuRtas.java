@@ -1,10 +1,9 @@
 package dev.pvm.engine.rtas;
 
-import java.util.function.IntPredicate;
-
 /**
- * RTAS {@code query-cpu-stopped-state} (LoPAPR 7.3.10.1): whether a vCPU runs (2) or waits to be started (0).
- * On pseries the boot CPU runs and the secondaries stay stopped until {@code start-cpu}.
+ * The RTAS CPU services (LoPAPR 7.3.10): {@code query-cpu-stopped-state}, {@code start-cpu} and
+ * {@code stop-self}. On pseries the boot CPU runs and the secondaries stay stopped until {@code start-cpu},
+ * which Linux calls from smp_startup_cpu with its secondary entry point and the CPU's number in r3.
  */
 public final class CpuRtas {
 
@@ -15,23 +14,30 @@ public final class CpuRtas {
     private CpuRtas() {
     }
 
-    /**
-     * @param cpuCount how many vCPUs exist (ids 0..cpuCount-1)
-     * @param running  whether a vCPU id is running
-     */
-    public static void register(RtasTable table, int cpuCount, IntPredicate running) {
+    public static void register(RtasTable table, CpuControl cpus) {
+        // query-cpu-stopped-state(cpu) -> status, state
         table.register(RtasService.QUERY_CPU_STOPPED_STATE, call -> {
-            if (!call.hasShape(1, 2)) {
-                call.status(RtasStatus.PARAMETER_ERROR);
-                return;
-            }
-            int id = call.arg(0);
-            if (id < 0 || id >= cpuCount) {
+            if (!call.hasShape(1, 2) || !valid(cpus, call.arg(0))) {
                 call.status(RtasStatus.PARAMETER_ERROR);
                 return;
             }
             call.status(RtasStatus.SUCCESS);
-            call.ret(1, running.test(id) ? RUNNING : STOPPED);
+            call.ret(1, cpus.running(call.arg(0)) ? RUNNING : STOPPED);
         });
+        // start-cpu(cpu, start address, r3) -> status; a running CPU is a hardware error, as on QEMU.
+        table.register(RtasService.START_CPU, call -> {
+            if (!call.hasShape(3, 1) || !valid(cpus, call.arg(0))) {
+                call.status(RtasStatus.PARAMETER_ERROR);
+                return;
+            }
+            boolean started = cpus.start(call.arg(0), call.arg(1) & 0xFFFF_FFFFL, call.arg(2) & 0xFFFF_FFFFL);
+            call.status(started ? RtasStatus.SUCCESS : RtasStatus.HARDWARE_ERROR);
+        });
+        // stop-self() never returns to its caller: there is no status to write.
+        table.register(RtasService.STOP_SELF, call -> cpus.stopSelf(call.caller()));
+    }
+
+    private static boolean valid(CpuControl cpus, int id) {
+        return id >= 0 && id < cpus.cpuCount();
     }
 }

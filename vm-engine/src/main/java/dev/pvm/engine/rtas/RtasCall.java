@@ -1,5 +1,6 @@
 package dev.pvm.engine.rtas;
 
+import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.memory.GuestMemory;
 import java.nio.ByteOrder;
 
@@ -14,13 +15,20 @@ public final class RtasCall {
     private final int token;
     private final int nargs;
     private final int nret;
+    private final CpuState caller;
 
-    RtasCall(GuestMemory memory, long buffer) {
+    RtasCall(GuestMemory memory, long buffer, CpuState caller) {
         this.memory = memory;
+        this.caller = caller;
         this.buffer = buffer;
         this.token = memory.load32(buffer, ByteOrder.BIG_ENDIAN);
         this.nargs = memory.load32(buffer + 4, ByteOrder.BIG_ENDIAN);
         this.nret = memory.load32(buffer + 8, ByteOrder.BIG_ENDIAN);
+    }
+
+    /** The vCPU that made the call (services like stop-self act on it). */
+    public CpuState caller() {
+        return caller;
     }
 
     public int token() {

@@ -46,7 +46,7 @@ public final class RtasTable {
     public HcallStatus hcall(CpuState cpu) {
         long buffer = cpu.gpr[4] & CpuState.REAL_MODE_ADDRESS_MASK;
         try {
-            RtasCall call = new RtasCall(memory, buffer);
+            RtasCall call = new RtasCall(memory, buffer, cpu);
             RtasHandler handler = null;
             for (Map.Entry<RtasService, RtasHandler> e : handlers.entrySet()) {
                 if (e.getKey().token() == call.token()) {

@@ -107,7 +107,9 @@ class VmControllerTest {
         controller.execute(new VmAction.Start());
         VmStatus end = awaitEnd();
         assertThat(end.state()).isEqualTo(VmState.FAILED);
-        assertThat(end.reason()).isEqualTo("vCPU 0: program interrupt: illegal instruction at 0x0: 0x00000000 (.long 0x0)");
+        assertThat(end.reason()).isEqualTo("vCPU 0: program interrupt: illegal instruction at 0x0: 0x00000000 (.long "
+                + "0x0), and the guest has no handler for it (program interrupt: illegal instruction at 0x700: "
+                + "0x00000000 (.long 0x0), at the entry of vector 0x700)");
     }
 
     @Test

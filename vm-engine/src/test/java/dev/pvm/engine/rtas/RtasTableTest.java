@@ -26,6 +26,9 @@ class RtasTableTest {
     private final List<String> power = new ArrayList<>();
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private final CpuState cpu = new CpuState(0);
+    private final List<Integer> started = new ArrayList<>();
+    private final List<List<Long>> starts = new ArrayList<>();
+    private final List<Integer> stopped = new ArrayList<>();
 
     RtasTableTest() {
         PowerRtas.register(table, new PowerControl() {
@@ -41,7 +44,32 @@ class RtasTableTest {
         });
         TimeOfDayRtas.register(table, Clock.fixed(Instant.parse("2025-01-02T03:04:05.000000006Z"), ZoneOffset.UTC));
         ConsoleRtas.register(table, new SpaprVty(SpaprVty.DEFAULT_REG, console::write));
-        CpuRtas.register(table, 2, id -> id == 0);
+        CpuRtas.register(table, new CpuControl() {
+            @Override
+            public int cpuCount() {
+                return 2;
+            }
+
+            @Override
+            public boolean running(int id) {
+                return id == 0 || started.contains(id);
+            }
+
+            @Override
+            public boolean start(int id, long entry, long r3) {
+                if (running(id)) {
+                    return false;
+                }
+                started.add(id);
+                starts.add(List.of((long) id, entry, r3));
+                return true;
+            }
+
+            @Override
+            public void stopSelf(CpuState caller) {
+                stopped.add(caller.index);
+            }
+        });
     }
 
     @AfterEach
@@ -110,8 +138,25 @@ class RtasTableTest {
     }
 
     @Test
+    void startCpuStartsAStoppedCpuOnceAndStopSelfNamesTheCaller() {
+        assertThat(call(RtasService.START_CPU, 1, 1, 0x8000_0060, 5)).isZero();
+        assertThat(ret(3, 0)).isEqualTo(RtasStatus.SUCCESS);
+        assertThat(starts).containsExactly(List.of(1L, 0x8000_0060L, 5L));
+        call(RtasService.QUERY_CPU_STOPPED_STATE, 2, 1);
+        assertThat(ret(1, 1)).isEqualTo(CpuRtas.RUNNING);
+        call(RtasService.START_CPU, 1, 1, 0x100, 0);
+        assertThat(ret(3, 0)).as("already running").isEqualTo(RtasStatus.HARDWARE_ERROR);
+        call(RtasService.START_CPU, 1, 2, 0x100, 0);
+        assertThat(ret(3, 0)).as("no such CPU").isEqualTo(RtasStatus.PARAMETER_ERROR);
+        call(RtasService.START_CPU, 1, 1, 0x100);
+        assertThat(ret(2, 0)).as("wrong shape").isEqualTo(RtasStatus.PARAMETER_ERROR);
+        call(RtasService.STOP_SELF, 0);
+        assertThat(stopped).containsExactly(cpu.index);
+    }
+
+    @Test
     void unknownTokensAndBadBuffers() {
-        assertThat(call(RtasService.START_CPU, 1, 1, 0, 0)).isEqualTo(HcallStatus.H_PARAMETER.code());
+        assertThat(call(RtasService.NVRAM_FETCH, 1, 1, 0, 0)).isEqualTo(HcallStatus.H_PARAMETER.code());
         assertThat(ret(3, 0)).isEqualTo(RtasStatus.PARAMETER_ERROR);
         cpu.gpr[4] = 0x10_0000;
         assertThat(table.hcall(cpu)).isEqualTo(HcallStatus.H_PARAMETER);
@@ -125,7 +170,9 @@ class RtasTableTest {
                 java.util.Map.entry("set-time-of-day", 0x2002),
                 java.util.Map.entry("power-off", 0x2003),
                 java.util.Map.entry("system-reboot", 0x2004),
-                java.util.Map.entry("query-cpu-stopped-state", 0x2005));
+                java.util.Map.entry("query-cpu-stopped-state", 0x2005),
+                java.util.Map.entry("start-cpu", 0x2006),
+                java.util.Map.entry("stop-self", 0x2007));
         for (RtasService s : RtasService.values()) {
             assertThat(table.isRegistered(s)).isEqualTo(table.tokens().containsKey(s.propertyName()));
         }

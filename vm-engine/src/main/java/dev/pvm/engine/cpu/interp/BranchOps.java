@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.interp;
 
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Fscr;
 import dev.pvm.engine.cpu.Hypervisor;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.isa.Field;
@@ -100,10 +101,14 @@ final class BranchOps {
             };
         });
         // scv (Book I 2.5.1 and Book III 7.5.19, v3.0): system call vectored. It always interrupts (there is
-        // no hypercall form); the handler at the LEV-selected vector returns with rfscv.
+        // no hypercall form); the handler at the LEV-selected vector returns with rfscv. The operating system
+        // enables it with FSCR[SCV]; without, a facility unavailable interrupt (QEMU helper_scv).
+        GuestInterrupt scvUnavailable = new GuestInterrupt.FacilityUnavailable(Fscr.SCV_CAUSE,
+                "scv with FSCR[SCV]=0");
         b.bind("SCV", row -> {
             Field lev = row.field("lev");
-            return (s, i) -> s.raise(new GuestInterrupt.SystemCallVectored(lev.raw(i)));
+            return (s, i) -> s.raise((s.fscr & Fscr.SCV) != 0 ? new GuestInterrupt.SystemCallVectored(lev.raw(i))
+                    : scvUnavailable);
         });
         crLogical(b, "CRAND", (x, y) -> x & y);
         crLogical(b, "CRNAND", (x, y) -> ~(x & y) & 1);

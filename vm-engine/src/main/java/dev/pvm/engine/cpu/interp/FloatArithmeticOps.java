@@ -57,9 +57,6 @@ final class FloatArithmeticOps {
                 Field rc = row.field("rc");
                 int fprf = fprfKind(f);
                 return (s, i) -> {
-                    if (FloatingPoint.unavailable(s)) {
-                        return;
-                    }
                     FpContext c = FloatingPoint.context(s);
                     long r = op.apply(s.fprBits(x.raw(i)), s.fprBits(y.raw(i)), f, c);
                     FloatingPoint.complete(s, frt.raw(i), r, c, true, fprf, rc.raw(i) != 0);
@@ -76,9 +73,6 @@ final class FloatArithmeticOps {
                 Field rc = row.field("rc");
                 int fprf = fprfKind(f);
                 return (s, i) -> {
-                    if (FloatingPoint.unavailable(s)) {
-                        return;
-                    }
                     FpContext c = FloatingPoint.context(s);
                     long r = op.apply(s.fprBits(frb.raw(i)), f, c);
                     if (!altersXx) {
@@ -100,9 +94,6 @@ final class FloatArithmeticOps {
                 Field rc = row.field("rc");
                 int fprf = fprfKind(f);
                 return (s, i) -> {
-                    if (FloatingPoint.unavailable(s)) {
-                        return;
-                    }
                     FpContext c = FloatingPoint.context(s);
                     long r = op.apply(s.fprBits(fra.raw(i)), s.fprBits(frc.raw(i)), s.fprBits(frb.raw(i)), f, c);
                     FloatingPoint.complete(s, frt.raw(i), r, c, true, fprf, rc.raw(i) != 0);

@@ -58,9 +58,6 @@ final class FloatConversionOps {
             Field frb = row.field("frb");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 FpContext c = FloatingPoint.context(s);
                 long r = op.apply(s.fprBits(frb.raw(i)), c);
                 FloatingPoint.complete(s, frt.raw(i), r, c, altersFrFi, fprf, rc.raw(i) != 0);

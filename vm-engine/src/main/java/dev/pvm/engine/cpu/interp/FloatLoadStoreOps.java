@@ -65,9 +65,6 @@ final class FloatLoadStoreOps {
             Field disp = LoadStoreOps.displacement(row);
             Field rb = disp == null ? row.field("rb") : null;
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 int a = ra.raw(i);
                 if (update && a == 0) {
                     s.raise(INVALID_UPDATE);
@@ -90,9 +87,6 @@ final class FloatLoadStoreOps {
             Field disp = LoadStoreOps.displacement(row);
             Field rb = disp == null ? row.field("rb") : null;
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 int a = ra.raw(i);
                 if (update && a == 0) {
                     s.raise(INVALID_UPDATE);
@@ -121,9 +115,6 @@ final class FloatLoadStoreOps {
             Field disp = LoadStoreOps.displacement(row);
             Field rb = disp == null ? row.field("rb") : null;
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 int r = reg.raw(i);
                 if ((r & 1) != 0) {
                     s.raise(ODD_PAIR);

@@ -34,9 +34,6 @@ final class FloatMoveOps {
             Field frc = row.field("frc");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 long a = s.fprBits(fra.raw(i));
                 // FRA >= 0 (either zero counts) and not a NaN selects FRC.
                 boolean greaterOrEqualZero = !Binary64.isNaN(a) && (a >= 0 || Binary64.isZero(a));
@@ -52,9 +49,6 @@ final class FloatMoveOps {
             Field frb = row.field("frb");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 s.setFprBits(frt.raw(i), op.applyAsLong(s.fprBits(frb.raw(i))));
                 record(s, rc.raw(i) != 0);
             };
@@ -68,9 +62,6 @@ final class FloatMoveOps {
             Field frb = row.field("frb");
             Field rc = row.hasField("rc") ? row.field("rc") : null;
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 s.setFprBits(frt.raw(i), op.apply(s.fprBits(fra.raw(i)), s.fprBits(frb.raw(i))));
                 record(s, rc != null && rc.raw(i) != 0);
             };

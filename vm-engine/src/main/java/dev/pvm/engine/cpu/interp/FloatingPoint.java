@@ -7,26 +7,17 @@ import dev.pvm.engine.cpu.fpu.FpContext;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 
 /**
- * What every floating-point instruction shares: the MSR[FP] availability check, and the completion rules of
+ * What every floating-point instruction shares (the MSR[FP] check is the table's {@code facility fp}, see
+ * {@link FacilityCheck}): the completion rules of
  * Book I 4.4 that turn an operation's result and exception flags into FPR, FPSCR and CR1 updates, with the
  * enabled-exception interrupt.
  */
 final class FloatingPoint {
 
-    static final GuestInterrupt UNAVAILABLE = new GuestInterrupt.FloatingPointUnavailable();
     static final GuestInterrupt ENABLED_EXCEPTION =
             new GuestInterrupt.Program(GuestInterrupt.ProgramReason.FLOATING_POINT_ENABLED, "");
 
     private FloatingPoint() {
-    }
-
-    /** Book III 7.5.10: with MSR[FP]=0 a floating-point instruction raises the FP unavailable interrupt. */
-    static boolean unavailable(CpuState s) {
-        if ((s.msr & Msr.FP) == 0) {
-            s.raise(UNAVAILABLE);
-            return true;
-        }
-        return false;
     }
 
     /** A context loaded with the FPSCR's rounding mode and enables. */

@@ -24,9 +24,6 @@ final class FpscrOps {
             Field frt = row.field("frt");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 s.setFprBits(frt.raw(i), s.fpscr & Fpscr.DEFINED);
                 if (rc.raw(i) != 0) {
                     s.setCrField(1, Fpscr.cr1(s.fpscr));
@@ -36,20 +33,13 @@ final class FpscrOps {
         b.bind("MFFSCE", row -> {
             Field frt = row.field("frt");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 s.setFprBits(frt.raw(i), s.fpscr & Fpscr.DEFINED);
                 s.fpscr = Fpscr.withSummaries(s.fpscr & ~Fpscr.ENABLES);
             };
         });
         b.bind("MFFSL", row -> {
             Field frt = row.field("frt");
-            return (s, i) -> {
-                if (!FloatingPoint.unavailable(s)) {
-                    s.setFprBits(frt.raw(i), s.fpscr & LIGHTWEIGHT);
-                }
-            };
+            return (s, i) -> s.setFprBits(frt.raw(i), s.fpscr & LIGHTWEIGHT);
         });
         b.bind("MFFSCDRN", row -> {
             Field frb = row.field("frb");
@@ -71,9 +61,6 @@ final class FpscrOps {
             Field bf = row.field("bf");
             Field bfa = row.field("bfa");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 int shift = 28 - 4 * bfa.raw(i);
                 s.setCrField(bf.raw(i), (int) (s.fpscr >>> shift) & 0xf);
                 // The exception bits of the field copied are cleared (FX included; FEX and VX follow).
@@ -88,9 +75,6 @@ final class FpscrOps {
             Field w = row.field("w");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 int field = bf.raw(i) + 8 * (1 - w.raw(i));
                 long mask = 0xfL << (60 - 4 * field);
                 long value = (long) u.raw(i) << (60 - 4 * field);
@@ -105,9 +89,6 @@ final class FpscrOps {
             Field w = row.field("w");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 long mask;
                 if (l.raw(i) != 0) {
                     mask = -1L;
@@ -129,9 +110,6 @@ final class FpscrOps {
             Field bt = row.field("bt");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 long bit = Fpscr.bit(32 + bt.raw(i)) & ~(Fpscr.FEX | Fpscr.VX);
                 s.fpscr = Fpscr.withSummaries(s.fpscr & ~bit);
                 FloatingPoint.finish(s, rc.raw(i) != 0);
@@ -141,9 +119,6 @@ final class FpscrOps {
             Field bt = row.field("bt");
             Field rc = row.field("rc");
             return (s, i) -> {
-                if (FloatingPoint.unavailable(s)) {
-                    return;
-                }
                 long bit = Fpscr.bit(32 + bt.raw(i)) & ~(Fpscr.FEX | Fpscr.VX) & Fpscr.DEFINED;
                 // Setting an exception bit that was 0 sets FX too (Book I 4.6.10, mtfsb1).
                 s.fpscr = Fpscr.raise(s.fpscr | (bit & ~Fpscr.EXCEPTIONS), bit & Fpscr.EXCEPTIONS);
@@ -175,9 +150,6 @@ final class FpscrOps {
     /** mffscdrn[i]/mffscrn[i]: FRT gets the control bits, then the mode field is replaced. */
     private static Semantics swapMode(Field frt, ModeSource source, long field) {
         return (s, i) -> {
-            if (FloatingPoint.unavailable(s)) {
-                return;
-            }
             long newMode = source.value(s, i) & field;
             s.setFprBits(frt.raw(i), s.fpscr & CONTROL);
             s.fpscr = (s.fpscr & ~field) | newMode;

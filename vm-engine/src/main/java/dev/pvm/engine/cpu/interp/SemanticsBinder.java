@@ -15,7 +15,10 @@ import java.util.function.Function;
  * array (indexed by row id). Each semantics factory receives its row, so it takes its fields from the table
  * ({@code row.field("rt")}) instead of hard-coding bit positions.
  *
- * <p>Rows marked {@code @priv} get the privileged-instruction check around their semantics (Book III 4.3.1).
+ * <p>Rows marked {@code @priv} get the privileged-instruction check around their semantics (Book III 4.3.1), and
+ * rows that need a facility ({@code @fp}, {@code @vec}, {@code @vsx}, ...) the MSR availability check that raises
+ * the facility's unavailable interrupt (Book III 7.5.10, 7.5.16, 7.5.17). The translator runs these rows through
+ * the same semantics, so both engines agree.
  */
 public final class SemanticsBinder {
 
@@ -107,8 +110,9 @@ public final class SemanticsBinder {
             Semantics s = handlers[row.id()];
             if (s == null) {
                 missing.add(row.mnemonic());
-            } else if (row.privileged()) {
-                handlers[row.id()] = privileged(s);
+            } else {
+                Semantics checked = FacilityCheck.wrap(row, s);
+                handlers[row.id()] = row.privileged() ? privileged(checked) : checked;
             }
         }
         if (!missing.isEmpty()) {

@@ -2,6 +2,8 @@ package dev.pvm.engine.cpu.interp;
 
 import dev.pvm.engine.cpu.CpuModel;
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Decrementer;
+import dev.pvm.engine.cpu.Fscr;
 import dev.pvm.engine.cpu.Spr;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
@@ -9,15 +11,76 @@ import dev.pvm.engine.cpu.isa.Field;
 
 /**
  * Moves to and from special registers and the condition register (Power ISA v3.0B Book I 3.3.17 and Book III
- * 4.4.4). An SPR we do not implement is an illegal instruction here, so that a guest that needs it stops with
- * a message naming it instead of running on with a wrong value.
+ * 4.4.4), following the register table {@link Spr}: who may access each register, its width, and here what
+ * reading and writing it does.
+ *
+ * <p>Access rules for a PAPR guest (MSR[HV]=0), as QEMU's TCG applies them to pseries:
+ * <ul>
+ * <li>a register the current state may not access (a supervisor one from problem state, a hypervisor one, the
+ *     write side of a read-only one) is a privileged-instruction program interrupt;</li>
+ * <li>an invalid SPR number (Book III 4.4.4): in problem state a program interrupt (privileged when the number
+ *     has bit 0x10, else illegal: the hypervisor's reflection of emulation assistance); in supervisor state a
+ *     no-op (numbers 0, 4, 5 and 6 excepted, which are illegal), logged once per number;</li>
+ * <li>problem-state use of TAR and the user DSCR needs their FSCR bit, else a facility unavailable
+ *     interrupt.</li>
+ * </ul>
  */
 final class SpecialRegisterOps {
 
+    private static final System.Logger LOG = System.getLogger(SpecialRegisterOps.class.getName());
+
     private static final GuestInterrupt PRIVILEGED =
             new GuestInterrupt.Program(GuestInterrupt.ProgramReason.PRIVILEGED_INSTRUCTION, "");
+    private static final GuestInterrupt TAR_UNAVAILABLE =
+            new GuestInterrupt.FacilityUnavailable(Fscr.TAR_CAUSE, "TAR with FSCR[TAR]=0");
+    private static final GuestInterrupt DSCR_UNAVAILABLE =
+            new GuestInterrupt.FacilityUnavailable(Fscr.DSCR_CAUSE, "DSCR with FSCR[DSCR]=0");
+
+    /** CTRL[RUN] (bit 63) and the thread-state copy QEMU keeps of it (bit 55). */
+    static final long CTRL_RUN = 1;
+    static final long CTRL_THREAD_RUN = 1L << 8;
+
+    private static final java.util.Set<Integer> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private SpecialRegisterOps() {
+    }
+
+    /**
+     * Whether the current state may make this access; raises the interrupt and returns false when not.
+     * {@code definition} null is an invalid SPR: false without an interrupt means "no-op".
+     */
+    private static boolean permitted(CpuState s, int n, Spr.Definition definition, Spr.Privilege needed,
+            String insn) {
+        boolean problem = s.problemState();
+        if (definition == null) {
+            if (problem) {
+                s.raise(Spr.privileged(n) ? PRIVILEGED : unimplemented(insn, n));
+            } else if (!Spr.privileged(n) && (n == 0 || (n >= 4 && n <= 6))) {
+                s.raise(unimplemented(insn, n));
+            } else if (REPORTED.add(n)) {
+                LOG.log(System.Logger.Level.INFO, String.format("guest %s of unimplemented SPR %d at 0x%x: no-op "
+                        + "(reported once)", insn, n, s.cia));
+            }
+            return false;
+        }
+        boolean allowed = switch (needed) {
+            case PROBLEM -> true;
+            case SUPERVISOR -> !problem;
+            case HYPERVISOR, NONE -> false;
+        };
+        if (!allowed) {
+            s.raise(PRIVILEGED);
+            return false;
+        }
+        if (problem && n == Spr.TAR && (s.fscr & Fscr.TAR) == 0) {
+            s.raise(TAR_UNAVAILABLE);
+            return false;
+        }
+        if (problem && n == Spr.DSCR && (s.fscr & Fscr.DSCR) == 0) {
+            s.raise(DSCR_UNAVAILABLE);
+            return false;
+        }
+        return true;
     }
 
     static void bind(SemanticsBinder b) {
@@ -28,35 +91,42 @@ final class SpecialRegisterOps {
             Field spr = row.field("spr");
             return (s, i) -> {
                 int n = spr.raw(i);
-                if (Spr.privileged(n) && s.problemState()) {
-                    s.raise(PRIVILEGED);
+                Spr.Definition d = Spr.definition(n);
+                if (!permitted(s, n, d, d == null ? Spr.Privilege.NONE : d.read(), "mfspr")) {
                     return;
                 }
-                long value;
-                switch (n) {
-                    case Spr.XER -> value = s.xer();
-                    case Spr.LR -> value = s.lr;
-                    case Spr.CTR -> value = s.ctr;
-                    case Spr.DSCR, Spr.DSCR_PRIV -> value = s.dscr;
-                    case Spr.DSISR -> value = s.dsisr;
-                    case Spr.DAR -> value = s.dar;
-                    case Spr.SRR0 -> value = s.srr0;
-                    case Spr.SRR1 -> value = s.srr1;
-                    case Spr.VRSAVE -> value = s.vrsave & 0xFFFF_FFFFL;
-                    case Spr.TB -> value = timeBase.read();
-                    case Spr.TBU -> value = timeBase.read() >>> 32;
-                    case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> value = s.sprg[n - Spr.SPRG0];
-                    case Spr.PVR -> value = model.pvr() & 0xFFFF_FFFFL;
-                    case Spr.PIR -> value = s.index;
-                    case Spr.PPR -> value = s.ppr;
+                long value = switch (n) {
+                    case Spr.XER -> s.xer();
+                    case Spr.LR -> s.lr;
+                    case Spr.CTR -> s.ctr;
+                    case Spr.DSCR, Spr.DSCR_PRIV -> s.dscr;
+                    case Spr.DSISR -> s.dsisr;
+                    case Spr.DAR -> s.dar;
+                    case Spr.DEC -> Decrementer.read(s, timeBase.read());
+                    case Spr.SRR0 -> s.srr0;
+                    case Spr.SRR1 -> s.srr1;
+                    case Spr.CFAR -> s.cfar;
+                    case Spr.AMR, Spr.AMR_USER -> s.amr;
+                    case Spr.PIDR -> s.pidr;
+                    case Spr.CTRL_READ -> s.ctrl;
+                    case Spr.FSCR -> s.fscr;
+                    case Spr.UAMOR -> s.uamor;
+                    case Spr.PSPB -> s.pspb;
+                    case Spr.VRSAVE -> s.vrsave;
+                    case Spr.TB, Spr.PURR, Spr.SPURR -> timeBase.read();
+                    case Spr.TBU -> timeBase.read() >>> 32;
+                    case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0];
+                    case Spr.SPRG3_USER -> s.sprg[3];
+                    case Spr.PVR -> model.pvr();
+                    case Spr.TAR -> s.tar;
+                    case Spr.IAMR -> s.iamr;
+                    case Spr.PIR -> s.index;
+                    case Spr.PPR -> s.ppr;
                     // PPR32 is the high word of PPR (Book II 3.1).
-                    case Spr.PPR32 -> value = s.ppr >>> 32;
-                    default -> {
-                        s.raise(unimplemented("mfspr", n));
-                        return;
-                    }
-                }
-                s.gpr[rt.raw(i)] = value;
+                    case Spr.PPR32 -> s.ppr >>> 32;
+                    default -> throw new IllegalStateException("SPR " + n + " is in the table without a read");
+                };
+                s.gpr[rt.raw(i)] = d.width() == 32 ? value & 0xFFFF_FFFFL : value;
             };
         });
         b.bind("MTSPR", row -> {
@@ -64,26 +134,47 @@ final class SpecialRegisterOps {
             Field spr = row.field("spr");
             return (s, i) -> {
                 int n = spr.raw(i);
-                if (Spr.privileged(n) && s.problemState()) {
-                    s.raise(PRIVILEGED);
+                Spr.Definition d = Spr.definition(n);
+                if (!permitted(s, n, d, d == null ? Spr.Privilege.NONE : d.write(), "mtspr")) {
                     return;
                 }
                 long value = s.gpr[rs.raw(i)];
+                if (d.width() == 32) {
+                    value &= 0xFFFF_FFFFL;
+                }
                 switch (n) {
                     case Spr.XER -> s.setXer(value);
                     case Spr.LR -> s.lr = value;
                     case Spr.CTR -> s.ctr = value;
                     case Spr.DSCR, Spr.DSCR_PRIV -> s.dscr = value;
-                    // DSISR and the 32-bit SPRs keep their low word (Book III 4.4.4).
-                    case Spr.DSISR -> s.dsisr = value & 0xFFFF_FFFFL;
+                    case Spr.DSISR -> s.dsisr = value;
                     case Spr.DAR -> s.dar = value;
+                    case Spr.DEC -> {
+                        Decrementer.write(s, timeBase.read(), value);
+                        // A decrementer written negative is an exception now: let the run loop look.
+                        s.stopRequested = true;
+                    }
                     case Spr.SRR0 -> s.srr0 = value;
                     case Spr.SRR1 -> s.srr1 = value;
+                    case Spr.CFAR -> s.cfar = value;
+                    // Problem state changes only the AMR bits UAMOR allows; the hypervisor's AMOR allows all
+                    // (Book III 5.7.13; QEMU spr_write_amr with pseries' AMOR of all ones).
+                    case Spr.AMR, Spr.AMR_USER -> {
+                        long mask = s.problemState() ? s.uamor : -1L;
+                        s.amr = (s.amr & ~mask) | (value & mask);
+                    }
+                    case Spr.PIDR -> s.pidr = value;
+                    case Spr.CTRL_WRITE -> s.ctrl = (value & CTRL_RUN) != 0 ? CTRL_RUN | CTRL_THREAD_RUN : 0;
+                    case Spr.FSCR -> s.fscr = value;
+                    case Spr.UAMOR -> s.uamor = value;
+                    case Spr.PSPB -> s.pspb = (int) value;
                     case Spr.VRSAVE -> s.vrsave = (int) value;
                     case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0] = value;
+                    case Spr.TAR -> s.tar = value;
+                    case Spr.IAMR -> s.iamr = value;
                     case Spr.PPR -> setPriority(s, value);
                     case Spr.PPR32 -> setPriority(s, value << 32);
-                    default -> s.raise(unimplemented("mtspr", n));
+                    default -> throw new IllegalStateException("SPR " + n + " is in the table without a write");
                 }
             };
         });

@@ -38,6 +38,7 @@ public final class StorageAccess {
     public long dataAddress(CpuState s, long ea) {
         if ((s.msr & Msr.DR) != 0) {
             throw new GuestInterruptSignal(new GuestInterrupt.DataStorage(ea,
+                    GuestInterrupt.DataStorage.DSISR_NO_TRANSLATION,
                     "data relocation (MSR[DR]=1) needs the MMU, which is not implemented yet"));
         }
         return ea & CpuState.REAL_MODE_ADDRESS_MASK;
@@ -47,6 +48,7 @@ public final class StorageAccess {
     public int fetch(CpuState s, long ea) {
         if ((s.msr & Msr.IR) != 0) {
             throw new GuestInterruptSignal(new GuestInterrupt.InstructionStorage(ea,
+                    GuestInterrupt.InstructionStorage.SRR1_NO_TRANSLATION,
                     "instruction relocation (MSR[IR]=1) needs the MMU, which is not implemented yet"));
         }
         long real = ea & CpuState.REAL_MODE_ADDRESS_MASK;

@@ -1,8 +1,9 @@
 package dev.pvm.engine.cpu.interrupt;
 
 /**
- * An interrupt the guest's execution raised (Power ISA v3.0B Book III chapter 7), as a value. The vCPU stops at
- * the instruction that raised it; delivery through the interrupt vectors comes with the system-mode CPU.
+ * An interrupt (Power ISA v3.0B Book III chapter 7), as a value: the synchronous ones an instruction raised (the
+ * vCPU stops at that instruction) and the asynchronous ones the machine presents. {@link InterruptDelivery}
+ * delivers them through the interrupt vectors.
  */
 public sealed interface GuestInterrupt {
 
@@ -90,20 +91,114 @@ public sealed interface GuestInterrupt {
         }
     }
 
-    /** Data storage interrupt (vector 0x300), raised for every relocated data access until the MMU exists. */
-    record DataStorage(long effectiveAddress, String why) implements GuestInterrupt {
+    /**
+     * Data storage interrupt (vector 0x300, Book III 7.5.3).
+     *
+     * @param dsisr the DSISR bits saying why ({@link #DSISR_NO_TRANSLATION}, {@link #DSISR_STORE}, ...)
+     */
+    record DataStorage(long effectiveAddress, long dsisr, String why) implements GuestInterrupt {
+
+        /** DSISR bit 33: no translation found (no PTE / invalid radix entry). */
+        public static final long DSISR_NO_TRANSLATION = 1L << 30;
+        /** DSISR bit 36: the access is not permitted (protection). */
+        public static final long DSISR_PROTECTION = 1L << 27;
+        /** DSISR bit 38: the access was a store. */
+        public static final long DSISR_STORE = 1L << 25;
+
         @Override
         public String describe() {
-            return String.format("data storage interrupt at effective address 0x%x (%s)", effectiveAddress, why);
+            return String.format("data storage interrupt at effective address 0x%x, DSISR 0x%x (%s)",
+                    effectiveAddress, dsisr, why);
         }
     }
 
-    /** Instruction storage interrupt (vector 0x400), raised for relocated fetches until the MMU exists. */
-    record InstructionStorage(long effectiveAddress, String why) implements GuestInterrupt {
+    /** Data segment interrupt (vector 0x380, Book III 7.5.4): no SLB entry / radix segment for the address. */
+    record DataSegment(long effectiveAddress, String why) implements GuestInterrupt {
         @Override
         public String describe() {
-            return String.format("instruction storage interrupt at effective address 0x%x (%s)", effectiveAddress,
+            return String.format("data segment interrupt at effective address 0x%x (%s)", effectiveAddress, why);
+        }
+    }
+
+    /**
+     * Instruction storage interrupt (vector 0x400, Book III 7.5.5).
+     *
+     * @param srr1Reason the SRR1 bits saying why (bits 33:36, 42:47; e.g. {@link #SRR1_NO_TRANSLATION})
+     */
+    record InstructionStorage(long effectiveAddress, long srr1Reason, String why) implements GuestInterrupt {
+
+        /** SRR1 bit 33: no translation found. */
+        public static final long SRR1_NO_TRANSLATION = 1L << 30;
+        /** SRR1 bit 35: fetch from no-execute or guarded storage. */
+        public static final long SRR1_NO_EXECUTE = 1L << 28;
+        /** SRR1 bit 36: the fetch is not permitted (protection). */
+        public static final long SRR1_PROTECTION = 1L << 27;
+
+        @Override
+        public String describe() {
+            return String.format("instruction storage interrupt at effective address 0x%x, SRR1 reason 0x%x (%s)",
+                    effectiveAddress, srr1Reason, why);
+        }
+    }
+
+    /** Instruction segment interrupt (vector 0x480, Book III 7.5.6). */
+    record InstructionSegment(long effectiveAddress, String why) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("instruction segment interrupt at effective address 0x%x (%s)", effectiveAddress,
                     why);
+        }
+    }
+
+    /** Vector unavailable interrupt (vector 0xf20, Book III 7.5.16): a VMX instruction with MSR[VEC]=0. */
+    record VectorUnavailable() implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "vector unavailable interrupt (MSR[VEC]=0)";
+        }
+    }
+
+    /** VSX unavailable interrupt (vector 0xf40, Book III 7.5.17): a VSX instruction with MSR[VSX]=0. */
+    record VsxUnavailable() implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "VSX unavailable interrupt (MSR[VSX]=0)";
+        }
+    }
+
+    /**
+     * Facility unavailable interrupt (vector 0xf60, Book III 7.5.18): a facility FSCR disables was used.
+     *
+     * @param cause the facility number, which goes to FSCR[IC] ({@code dev.pvm.engine.cpu.Fscr})
+     */
+    record FacilityUnavailable(int cause, String what) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "facility unavailable interrupt (" + what + ")";
+        }
+    }
+
+    /** External interrupt (vector 0x500, Book III 7.5.7): the interrupt controller asserts the vCPU's line. */
+    record External() implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "external interrupt";
+        }
+    }
+
+    /** Decrementer interrupt (vector 0x900, Book III 7.5.11): DEC's most significant bit is 1. */
+    record Decrementer() implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "decrementer interrupt";
+        }
+    }
+
+    /** System reset interrupt (vector 0x100, Book III 7.5.1), e.g. the hypervisor's NMI. */
+    record SystemReset() implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return "system reset interrupt";
         }
     }
 }

@@ -137,6 +137,17 @@ public final class InsnPattern {
         return attributes.contains("priv");
     }
 
+    /** The MSR availability bit the instruction needs ({@code @fp}, {@code @vec}, ... or its section's). */
+    public Facility facility() {
+        for (String a : attributes) {
+            Facility f = Facility.ofAttribute(a);
+            if (f != null) {
+                return f;
+            }
+        }
+        return Facility.NONE;
+    }
+
     /** The overlap group's number, or -1 when the row is in none. */
     public int overlapGroup() {
         return overlapGroup;

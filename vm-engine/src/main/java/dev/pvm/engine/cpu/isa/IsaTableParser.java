@@ -30,7 +30,7 @@ final class IsaTableParser {
     private static final Pattern MEMORY = Pattern.compile("([a-z][a-z0-9_]*)\\(([a-z][a-z0-9_]*)(\\|0)?\\)");
     private static final Pattern COMPARISON = Pattern.compile("([^<>=!]+)(==|!=|<=|>=|<|>)([^<>=!]+)");
     private static final Pattern OPTIONAL = Pattern.compile("(.*)\\?(\\d*)");
-    private static final Set<String> ATTRIBUTES = Set.of("priv");
+    private static final Set<String> ATTRIBUTES = Set.of("priv", "fp", "vec", "vsx", "fpvec", "vsxvec");
 
     /** The file being read; {@code include} switches it for the included text. */
     private String source;
@@ -45,6 +45,8 @@ final class IsaTableParser {
     private final Map<String, InsnPattern> byMnemonic = new HashMap<>();
     private final List<Alias> aliases = new ArrayList<>();
     private int currentGroup = -1;
+    /** The facility the current file's {@code facility} directive gives the rows that follow it. */
+    private Facility currentFacility = Facility.NONE;
     private int groupLine;
     private int groupCount;
     private int lineNo;
@@ -101,10 +103,23 @@ final class IsaTableParser {
                 case "overlap" -> openGroup(t);
                 case "}" -> closeGroup(t);
                 case "include" -> include(t);
+                case "facility" -> facility(t);
                 default -> throw error("unknown directive '" + t[0] + "' (expected field, form, insn, alias, "
-                        + "overlap, } or include)");
+                        + "overlap, }, include or facility)");
             }
         }
+    }
+
+    /**
+     * {@code facility NAME}: the rows that follow in this file (until the next such line) need the MSR
+     * availability bit NAME ({@link Facility}); a row's own {@code @NAME} overrides it.
+     */
+    private void facility(String[] t) {
+        Facility f = t.length == 2 ? Facility.ofAttribute(t[1]) : null;
+        if (f == null) {
+            throw error("facility needs one of none, fp, vec, vsx, fpvec, vsxvec");
+        }
+        currentFacility = f;
     }
 
     /**
@@ -127,8 +142,11 @@ final class IsaTableParser {
         }
         String outerSource = source;
         int outerLine = lineNo;
+        Facility outerFacility = currentFacility;
         source = t[1];
+        currentFacility = Facility.NONE;
         parseText(text);
+        currentFacility = outerFacility;
         if (currentGroup >= 0) {
             lineNo = groupLine;
             throw error("overlap group is not closed at the end of the file");
@@ -407,6 +425,13 @@ final class IsaTableParser {
             }
         }
         coverage.requireComplete();
+        long facilities = attributes.stream().filter(a -> Facility.ofAttribute(a) != null).count();
+        if (facilities > 1) {
+            throw error(mnemonic + ": more than one facility attribute " + attributes);
+        }
+        if (facilities == 0 && currentFacility != Facility.NONE) {
+            attributes.add(currentFacility.attribute());
+        }
         InsnPattern p = new InsnPattern(patterns.size(), mnemonic, form, fixedMask, fixedBits, operands, flags,
                 rowFields, attributes, currentGroup, lineNo);
         if (!validityText.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.pvm.engine.cpu.translate;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.isa.Facility;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.runtime.CodeModifiedSignal;
 import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
@@ -53,12 +54,21 @@ public final class BlockTranslator implements Opcodes {
     }
 
     /**
+     * Whether a row may be emitted inline. Privileged rows and rows that need an MSR facility bit always run the
+     * interpreter's semantics, which carry the problem-state and availability checks: units are not translated
+     * per MSR[PR]/[FP]/[VEC]/[VSX] ({@link TranslationUnit#MODE_MASK}), so an inline copy could not check them.
+     */
+    static boolean inlinable(InsnPattern row) {
+        return !row.privileged() && row.facility() == Facility.NONE;
+    }
+
+    /**
      * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
      */
     public CompiledUnit translate(TranslationUnit unit) {
         boolean[] gprs = new boolean[32];
         for (int i = 0; i < unit.length(); i++) {
-            if (emitters.emitter(unit.rows()[i].id()) != null) {
+            if (inlinable(unit.rows()[i]) && emitters.emitter(unit.rows()[i].id()) != null) {
                 FixedPointEmitters.registersOf(unit.rows()[i], unit.words()[i], gprs);
             }
         }
@@ -89,7 +99,7 @@ public final class BlockTranslator implements Opcodes {
             e.beginInsn(i);
             InsnPattern row = unit.rows()[i];
             int word = unit.words()[i];
-            InsnEmitter emitter = emitters.emitter(row.id());
+            InsnEmitter emitter = inlinable(row) ? emitters.emitter(row.id()) : null;
             if (emitter == null || !emitter.emit(e, row, word)) {
                 e.fallback(interpreter.semantics(row.id()), word);
             }

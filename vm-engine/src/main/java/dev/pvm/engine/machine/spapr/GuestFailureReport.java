@@ -17,21 +17,25 @@ final class GuestFailureReport {
     private GuestFailureReport() {
     }
 
-    static String describe(GuestInterrupt interrupt, CpuState cpu, GuestMemory memory, Disassembler disassembler) {
-        String head = "vCPU " + cpu.index + ": " + interrupt.describe();
+    /**
+     * @param cia the address of the instruction that raised it
+     * @param msr the MSR it ran with (byte order, relocation)
+     */
+    static String describe(GuestInterrupt interrupt, int vcpu, long cia, long msr, GuestMemory memory,
+            Disassembler disassembler) {
+        String head = "vCPU " + vcpu + ": " + interrupt.describe();
         if (interrupt instanceof GuestInterrupt.MachineCheck mc && mc.access().equals("instruction fetch")) {
-            return head + String.format(" (pc 0x%x)", cpu.cia);
+            return head + String.format(" (pc 0x%x)", cia);
         }
-        if ((cpu.msr & Msr.IR) != 0) {
-            return head + String.format(" at 0x%x (relocated; instruction not readable)", cpu.cia);
+        if ((msr & Msr.IR) != 0) {
+            return head + String.format(" at 0x%x (relocated; instruction not readable)", cia);
         }
         try {
-            long real = cpu.cia & CpuState.REAL_MODE_ADDRESS_MASK;
-            int word = memory.load32(real, cpu.littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-            return head + String.format(" at 0x%x: 0x%08x (%s)", cpu.cia, word, disassembler.disassemble(word,
-                    cpu.cia));
+            long real = cia & CpuState.REAL_MODE_ADDRESS_MASK;
+            int word = memory.load32(real, (msr & Msr.LE) != 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+            return head + String.format(" at 0x%x: 0x%08x (%s)", cia, word, disassembler.disassemble(word, cia));
         } catch (GuestMemoryAccessException e) {
-            return head + String.format(" at 0x%x", cpu.cia);
+            return head + String.format(" at 0x%x", cia);
         }
     }
 }

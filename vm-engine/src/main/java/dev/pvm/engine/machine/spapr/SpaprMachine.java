@@ -2,11 +2,16 @@ package dev.pvm.engine.machine.spapr;
 
 import dev.pvm.engine.cpu.CpuModel;
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Decrementer;
+import dev.pvm.engine.cpu.InterruptInputs;
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.asm.InsnAssembler;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.disasm.Disassembler;
+import dev.pvm.engine.cpu.interrupt.CheckstopException;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.interrupt.InterruptDelivery;
 import dev.pvm.engine.cpu.isa.IsaTable;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
@@ -17,11 +22,13 @@ import dev.pvm.engine.devices.xics.Xics;
 import dev.pvm.engine.devices.xics.XicsHcalls;
 import dev.pvm.engine.devices.xics.XicsRtas;
 import dev.pvm.engine.hcall.CpuCharacteristicsHcall;
+import dev.pvm.engine.hcall.CpuHcalls;
 import dev.pvm.engine.hcall.HcallTable;
 import dev.pvm.engine.hcall.LogicalCiHcalls;
 import dev.pvm.engine.hcall.PageInitHcall;
 import dev.pvm.engine.hcall.RandomHcall;
 import dev.pvm.engine.hcall.TermHcalls;
+import dev.pvm.engine.hcall.VcpuScheduling;
 import dev.pvm.engine.hcall.VpaHcalls;
 import dev.pvm.engine.machine.InvalidVmConfigException;
 import dev.pvm.engine.machine.MachineConfig;
@@ -30,6 +37,7 @@ import dev.pvm.engine.machine.RunOutcome;
 import dev.pvm.engine.memory.AddressSpace;
 import dev.pvm.engine.memory.RamRegion;
 import dev.pvm.engine.rtas.ConsoleRtas;
+import dev.pvm.engine.rtas.CpuControl;
 import dev.pvm.engine.rtas.CpuRtas;
 import dev.pvm.engine.rtas.EventRtas;
 import dev.pvm.engine.rtas.OsTermRtas;
@@ -42,79 +50,92 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A pseries (sPAPR) machine: guest RAM, vCPUs, the vty console, the hypercall and RTAS tables, and the device
  * tree, booted without firmware: the guest is entered kexec-style with the tree in r3, as validated on QEMU in
  * shared/facts/linux-boot-on-pseries.md (section 4).
  *
- * <p>Lifecycle: {@link #create} (allocate, register, first {@link #reset}), then {@link #run} repeatedly on one
- * thread until it returns something other than {@link RunOutcome#CONTINUE}, then {@link #close}. A guest
- * reboot ({@code system-reboot}) resets the machine inside {@code run}.
+ * <p>Lifecycle: {@link #create} (allocate, register, first {@link #reset}), then either {@link #runVcpu} on one
+ * thread per vCPU (the VM controller's way: SMP) or {@link #run} on a single thread that takes the vCPUs in
+ * turn (deterministic: tests and the command line), until the result is not {@link RunOutcome#CONTINUE}; then
+ * {@link #close}. A guest reboot ({@code system-reboot}) resets the machine inside those calls, once every vCPU
+ * has left its slice.
  *
- * <p>Only the boot vCPU runs: secondaries stay stopped, as PAPR leaves them until {@code start-cpu}.
+ * <p>Each vCPU runs slices of guest code on its own executor; between slices and whenever an instruction ends
+ * the slice early (MSR[EE] set, rfid, a DEC write, an interrupt) the machine delivers the pending synchronous
+ * interrupt and, with MSR[EE]=1, the external or decrementer interrupt (Book III 7.8 order: external first).
+ * H_CEDE idles the vCPU's thread (no spinning) until its decrementer fires, its external line rises or it is
+ * prodded. The boot vCPU starts at reset; the secondaries wait for RTAS start-cpu.
  */
-public final class SpaprMachine implements PowerControl, AutoCloseable {
+public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SpaprMachine.class.getName());
+
+    /** Longest a call blocks idle before returning CONTINUE (so pause and stop requests are seen). */
+    private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Consecutive faults at vector entries after which the guest is considered to have no handlers. */
+    private static final int MAX_FAULTS_AT_VECTOR = 8;
 
     private final MachineConfig config;
     private final CpuModel cpuModel;
     private final AddressSpace memory;
-    private final CpuState[] cpus;
-    private final boolean[] running;
-    /** Runs the boot vCPU: the translator unless the {@code pvm.cpu.mode} system property says otherwise. */
-    private final CpuExecutor executor;
+    private final SpaprVcpu[] vcpus;
+    private final TimeBase timeBase;
     private final Disassembler disassembler;
     private final HcallTable hcalls;
     private final RtasTable rtas;
     private final List<SpaprVty> terminals;
     private final Xics xics;
     private final VpaHcalls vpa;
-    /** The external interrupt line of each vCPU as XICS drives it (1 = asserted). */
-    private final AtomicIntegerArray externalInterrupt;
     private final byte[] rtasStub;
     private volatile byte[] deviceTree;
     private volatile SpaprBootInfo bootInfo;
-    private volatile long retired;
-    private boolean powerOffRequested;
-    private boolean resetRequested;
+    private final LongAdder retired = new LongAdder();
+    /** The partition's LPCR bits (ILE, AIL) as H_SET_MODE set them; each vCPU copies them at a slice start. */
+    private volatile long lpcr;
+    private volatile boolean powerOffRequested;
+    private volatile boolean resetRequested;
+    private volatile String failure;
+
+    /** Guards the slice gate and the idle waits; notified whenever a vCPU may have become runnable. */
+    private final Object lock = new Object();
+    /** vCPUs inside a slice: a reset waits for them to leave. */
+    private int activeSlices;
+    private boolean resetting;
 
     private SpaprMachine(MachineConfig config, CpuModel cpuModel, AddressSpace memory, ConsoleSink console,
             Clock clock) {
         this.config = config;
         this.cpuModel = cpuModel;
         this.memory = memory;
-        this.cpus = new CpuState[config.vcpus()];
-        this.running = new boolean[config.vcpus()];
-        for (int i = 0; i < cpus.length; i++) {
-            cpus[i] = new CpuState(i);
-        }
         this.terminals = List.of(new SpaprVty(SpaprVty.DEFAULT_REG, console));
 
         this.hcalls = new HcallTable();
         this.rtas = new RtasTable(memory);
         TermHcalls.register(hcalls, terminals);
         hcalls.register(RtasTable.H_RTAS, "H_RTAS", null, rtas::hcall);
+        CpuHcalls.register(hcalls, new Scheduling());
         ConsoleRtas.register(rtas, terminals.getFirst());
         TimeOfDayRtas.register(rtas, clock);
         PowerRtas.register(rtas, this);
-        CpuRtas.register(rtas, cpus.length, id -> running[id]);
+        CpuRtas.register(rtas, new Cpus());
 
         long start = System.nanoTime();
-        // 512 MHz from the host's monotonic clock: nanoseconds * 512 / 1000.
-        TimeBase timeBase = () -> (System.nanoTime() - start) * 64 / 125;
+        // One timebase for the machine, so every vCPU reads the same time: 512 MHz from the host's monotonic
+        // clock, nanoseconds * 512 / 1000.
+        this.timeBase = () -> (System.nanoTime() - start) * 64 / 125;
         // The hypervisor side: XICS, the VPA, and the other non-CPU hypercalls and RTAS services.
-        this.externalInterrupt = new AtomicIntegerArray(cpus.length);
-        this.xics = new Xics(cpus.length, (cpu, asserted) -> externalInterrupt.set(cpu, asserted ? 1 : 0));
+        this.xics = new Xics(config.vcpus(), this);
         XicsHcalls.register(hcalls, xics, timeBase);
         XicsRtas.register(rtas, xics);
         xics.claim(Xics.EPOW_IRQ, false);
         xics.claim(Xics.HOTPLUG_IRQ, false);
         EventRtas.register(rtas);
         terminals.getFirst().connectInterrupt(xics.claim(vioInterrupt(terminals.getFirst().reg()), false));
-        this.vpa = VpaHcalls.register(hcalls, memory, cpus.length, cpuModel.cacheBlockBytes());
+        this.vpa = VpaHcalls.register(hcalls, memory, config.vcpus(), cpuModel.cacheBlockBytes());
         RandomHcall.register(hcalls, new SecureRandom());
         PageInitHcall.register(hcalls, memory, this::codeChanged);
         LogicalCiHcalls.register(hcalls, memory);
@@ -123,15 +144,21 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
 
         IsaTable isa = IsaTable.ppc64();
         Decoder decoder = new Decoder(isa);
-        this.executor = CpuExecutors.create(ExecutionMode.fromSystemProperty(), decoder, memory, hcalls, timeBase,
-                cpuModel);
+        ExecutionMode mode = ExecutionMode.fromSystemProperty();
+        this.vcpus = new SpaprVcpu[config.vcpus()];
+        for (int i = 0; i < vcpus.length; i++) {
+            vcpus[i] = new SpaprVcpu(new CpuState(i),
+                    CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel));
+        }
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
     }
 
     /** Guest memory that may hold code changed behind the CPU's back: drop translations. */
     private void codeChanged() {
-        executor.codeChanged();
+        for (SpaprVcpu v : vcpus) {
+            v.executor.codeChanged();
+        }
     }
 
     /** QEMU's spapr_vio_reg_to_irq for platform-assigned VIO addresses (0x71000000 + n): source 0x1100 + n. */
@@ -170,12 +197,14 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     /**
      * Machine reset: every vCPU to its reset state, the boot image, RTAS stub and a fresh device tree into
      * memory, and the boot vCPU set up for kexec-style entry (r3 = tree, r4 = r5 = 0, MSR = SF|ME, big-endian).
+     * Only while no vCPU runs a slice.
      */
     public void reset() {
-        for (int i = 0; i < cpus.length; i++) {
-            cpus[i].reset(Msr.KERNEL_ENTRY);
-            running[i] = false;
+        for (SpaprVcpu v : vcpus) {
+            v.cpu.reset(Msr.KERNEL_ENTRY);
+            v.reset();
         }
+        lpcr = 0;
         powerOffRequested = false;
         resetRequested = false;
         xics.reset();
@@ -188,13 +217,15 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
                     + SpaprBootLoader.FDT_MAX_SIZE + "-byte area");
         }
         memory.write(boot.fdtAddress(), fdt);
-        executor.codeChanged();
-        CpuState boot0 = cpus[0];
+        for (SpaprVcpu v : vcpus) {
+            v.executor.codeChanged();
+        }
+        CpuState boot0 = vcpus[0].cpu;
         boot0.nia = boot.entry();
         boot0.gpr[3] = boot.fdtAddress();
         boot0.gpr[4] = 0;
         boot0.gpr[5] = 0;
-        running[0] = true;
+        vcpus[0].started = true;
         this.bootInfo = boot;
         this.deviceTree = fdt;
         LOG.log(System.Logger.Level.DEBUG, () -> String.format("reset: entry 0x%x, device tree at 0x%x (%d bytes), "
@@ -202,43 +233,362 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     }
 
     /**
-     * Runs the guest for at most {@code budget} instructions.
+     * Runs every vCPU in turn on the calling thread, each for at most {@code budget} instructions; when none can
+     * run (all idle in H_CEDE or stopped) waits briefly for one to become runnable.
      *
-     * @return CONTINUE to go on, POWERED_OFF, or Failed with the reason (an interrupt we cannot deliver yet)
+     * @return CONTINUE to go on, POWERED_OFF, or Failed with the reason
      */
     public RunOutcome run(long budget) {
-        CpuState cpu = cpus[0];
-        long done = executor.run(cpu, budget);
-        retired += done;
-        if (cpu.pendingInterrupt != null) {
-            String reason = GuestFailureReport.describe(cpu.pendingInterrupt, cpu, memory, disassembler);
-            LOG.log(System.Logger.Level.INFO, () -> "guest failed: " + reason + System.lineSeparator()
-                    + cpu.summary());
-            return new RunOutcome.Failed(reason);
+        boolean ranAny = false;
+        for (SpaprVcpu v : vcpus) {
+            if (runnable(v)) {
+                ranAny = true;
+                RunOutcome o = slice(v, budget);
+                if (!(o instanceof RunOutcome.Continue)) {
+                    return o;
+                }
+            }
+        }
+        if (!ranAny) {
+            idle(null);
+        }
+        return outcome();
+    }
+
+    /**
+     * Runs vCPU {@code index} on the calling thread (its own thread, one per vCPU) for at most {@code budget}
+     * instructions, or, while it cannot run (stopped, or idle in H_CEDE), waits up to a few milliseconds for it
+     * to become runnable.
+     *
+     * @return CONTINUE to go on, POWERED_OFF, or Failed with the reason (the same for every vCPU)
+     */
+    public RunOutcome runVcpu(int index, long budget) {
+        SpaprVcpu v = vcpus[index];
+        if (!runnable(v)) {
+            idle(v);
+            return outcome();
+        }
+        return slice(v, budget);
+    }
+
+    /** The machine-wide outcome so far. */
+    private RunOutcome outcome() {
+        String f = failure;
+        if (f != null) {
+            return new RunOutcome.Failed(f);
         }
         if (powerOffRequested) {
             return RunOutcome.POWERED_OFF;
         }
         if (resetRequested) {
-            LOG.log(System.Logger.Level.INFO, "guest requested a reboot");
-            reset();
+            enterSlice();
+            exitSlice();
         }
         return RunOutcome.CONTINUE;
+    }
+
+    private boolean runnable(SpaprVcpu v) {
+        if (!v.started) {
+            return false;
+        }
+        return !v.ceded || wakeable(v);
+    }
+
+    /** Whether a ceded vCPU has a reason to wake: an interrupt it can take, or a prod. */
+    private boolean wakeable(SpaprVcpu v) {
+        return v.prodded || v.externalAsserted || Decrementer.pending(v.cpu, timeBase.read());
+    }
+
+    /** Waits until {@code v} (or, for null, any vCPU) may run, a stop is requested, or a short while passed. */
+    private void idle(SpaprVcpu v) {
+        long deadline = System.nanoTime() + MAX_IDLE_NANOS;
+        synchronized (lock) {
+            while (true) {
+                if (powerOffRequested || resetRequested || failure != null) {
+                    return;
+                }
+                long wait = deadline - System.nanoTime();
+                for (SpaprVcpu c : v == null ? vcpus : new SpaprVcpu[] {v}) {
+                    if (runnable(c)) {
+                        return;
+                    }
+                    if (c.started && c.ceded) {
+                        wait = Math.min(wait, ticksToNanos(Decrementer.ticksUntilPending(c.cpu, timeBase.read())));
+                    }
+                }
+                if (wait <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private long ticksToNanos(long ticks) {
+        return ticks >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE
+                : ticks * 1_000_000_000L / cpuModel.timebaseHz() + 1;
+    }
+
+    private void wakeAll() {
+        synchronized (lock) {
+            lock.notifyAll();
+        }
+    }
+
+    /** Enters the slice gate, performing a requested reset once no vCPU is inside a slice. */
+    private void enterSlice() {
+        synchronized (lock) {
+            while (resetting) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (resetRequested && failure == null && !powerOffRequested) {
+                resetting = true;
+                try {
+                    while (activeSlices > 0) {
+                        lock.wait();
+                    }
+                    LOG.log(System.Logger.Level.INFO, "guest requested a reboot");
+                    reset();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    resetting = false;
+                    lock.notifyAll();
+                }
+            }
+            activeSlices++;
+        }
+    }
+
+    private void exitSlice() {
+        synchronized (lock) {
+            activeSlices--;
+            lock.notifyAll();
+        }
+    }
+
+    /** Runs {@code v} for up to {@code budget} instructions, delivering interrupts as they come. */
+    private RunOutcome slice(SpaprVcpu v, long budget) {
+        enterSlice();
+        CpuState cpu = v.cpu;
+        long done = 0;
+        try {
+            cpu.lpcr = lpcr;
+            while (done < budget && failure == null && !powerOffRequested && !resetRequested && v.started) {
+                if (v.ceded) {
+                    if (!wakeable(v)) {
+                        break;
+                    }
+                    v.ceded = false;
+                    v.prodded = false;
+                }
+                if (v.yieldRequested) {
+                    v.yieldRequested = false;
+                    Thread.yield();
+                }
+                deliverAsynchronous(v);
+                long n = v.executor.run(cpu, budget - done);
+                done += n;
+                if (cpu.pendingInterrupt != null) {
+                    deliverSynchronous(v, n);
+                } else if (n > 0) {
+                    v.faultsAtVector = 0;
+                }
+            }
+        } catch (CheckstopException e) {
+            fail(v, "vCPU " + cpu.index + ": " + e.getMessage() + String.format(" at 0x%x", cpu.cia));
+        } finally {
+            retired.add(done);
+            exitSlice();
+        }
+        return outcome();
+    }
+
+    /** With MSR[EE]=1: the external interrupt, else the decrementer interrupt, when one is pending. */
+    private void deliverAsynchronous(SpaprVcpu v) {
+        CpuState cpu = v.cpu;
+        if ((cpu.msr & Msr.EE) == 0) {
+            return;
+        }
+        if (v.externalAsserted) {
+            InterruptDelivery.deliver(cpu, EXTERNAL);
+        } else if (Decrementer.pending(cpu, timeBase.read())) {
+            InterruptDelivery.deliver(cpu, DECREMENTER);
+        }
+    }
+
+    private static final GuestInterrupt EXTERNAL = new GuestInterrupt.External();
+    private static final GuestInterrupt DECREMENTER = new GuestInterrupt.Decrementer();
+
+    /**
+     * Delivers the interrupt the last instruction raised. A guest whose handler faults again at its own first
+     * instruction (nothing at the vector: zeroed memory is an illegal instruction) would loop forever; that,
+     * and a longer run of faults at vector entries, fails the guest with the interrupt that began it.
+     *
+     * @param completed instructions the slice completed before the fault
+     */
+    private void deliverSynchronous(SpaprVcpu v, long completed) {
+        CpuState cpu = v.cpu;
+        GuestInterrupt interrupt = cpu.pendingInterrupt;
+        cpu.pendingInterrupt = null;
+        cpu.stopRequested = false;
+        boolean atVector = completed == 0 && cpu.cia == v.lastVector;
+        if (!atVector) {
+            v.chainRoot = interrupt;
+            v.chainRootCia = cpu.cia;
+            v.chainRootMsr = cpu.msr;
+            v.faultsAtVector = 0;
+        } else {
+            v.faultsAtVector++;
+        }
+        long cia = cpu.cia;
+        long msr = cpu.msr;
+        long vector = InterruptDelivery.deliver(cpu, interrupt);
+        if (atVector && (vector == v.lastVector || v.faultsAtVector >= MAX_FAULTS_AT_VECTOR)) {
+            String root = GuestFailureReport.describe(v.chainRoot, cpu.index, v.chainRootCia, v.chainRootMsr,
+                    memory, disassembler);
+            String last = GuestFailureReport.describe(interrupt, cpu.index, cia, msr, memory, disassembler);
+            fail(v, root + ", and the guest has no handler for it (" + last.substring(last.indexOf(": ") + 2)
+                    + ", at the entry of vector " + String.format("0x%x", v.lastVector) + ")");
+        }
+        v.lastVector = vector;
+    }
+
+    private void fail(SpaprVcpu v, String reason) {
+        if (failure == null) {
+            failure = reason;
+            LOG.log(System.Logger.Level.INFO, () -> "guest failed: " + reason + System.lineSeparator()
+                    + v.cpu.summary());
+        }
+        stopAll();
+    }
+
+    private void stopAll() {
+        for (SpaprVcpu c : vcpus) {
+            c.cpu.stopRequested = true;
+        }
+        wakeAll();
     }
 
     @Override
     public void requestPowerOff() {
         powerOffRequested = true;
-        for (CpuState c : cpus) {
-            c.stopRequested = true;
-        }
+        stopAll();
     }
 
     @Override
     public void requestReset() {
         resetRequested = true;
-        for (CpuState c : cpus) {
-            c.stopRequested = true;
+        stopAll();
+    }
+
+    /**
+     * The interrupt controller's line into vCPU {@code cpu}: while asserted, the vCPU takes an external interrupt
+     * as soon as MSR[EE] allows, and a vCPU idling in H_CEDE wakes up.
+     */
+    @Override
+    public void setExternal(int cpu, boolean asserted) {
+        SpaprVcpu v = vcpus[cpu];
+        v.externalAsserted = asserted;
+        if (asserted) {
+            // Ends the running slice early (best effort; the next slice boundary sees the line anyway).
+            v.cpu.stopRequested = true;
+            wakeAll();
+        }
+    }
+
+    /** The hypercalls' view: H_CEDE, H_PROD, H_CONFER, H_SET_MODE. */
+    private final class Scheduling implements VcpuScheduling {
+
+        @Override
+        public int cpuCount() {
+            return vcpus.length;
+        }
+
+        @Override
+        public void cede(CpuState caller) {
+            SpaprVcpu v = vcpus[caller.index];
+            if (v.prodded) {
+                v.prodded = false;
+                return;
+            }
+            v.ceded = true;
+            caller.stopRequested = true;
+        }
+
+        @Override
+        public void prod(int target) {
+            vcpus[target].prodded = true;
+            wakeAll();
+        }
+
+        @Override
+        public void confer(CpuState caller) {
+            vcpus[caller.index].yieldRequested = true;
+            caller.stopRequested = true;
+        }
+
+        @Override
+        public void setPartitionLpcr(CpuState caller, long mask, long value) {
+            synchronized (lock) {
+                lpcr = (lpcr & ~mask) | (value & mask);
+                caller.lpcr = lpcr;
+            }
+            // The other vCPUs pick it up at their next slice; end this one so the caller's next interrupt
+            // already uses it (it has: caller.lpcr).
+        }
+    }
+
+    /** RTAS's view: start-cpu, stop-self, query-cpu-stopped-state. */
+    private final class Cpus implements CpuControl {
+
+        @Override
+        public int cpuCount() {
+            return vcpus.length;
+        }
+
+        @Override
+        public boolean running(int id) {
+            return vcpus[id].started;
+        }
+
+        @Override
+        public boolean start(int id, long entry, long r3) {
+            SpaprVcpu v = vcpus[id];
+            synchronized (lock) {
+                if (v.started) {
+                    return false;
+                }
+                // The registers are written under the lock the target's thread takes before it runs again.
+                CpuState c = v.cpu;
+                c.setMsr(Msr.SF | Msr.ME);
+                c.nia = entry;
+                c.gpr[3] = r3;
+                c.pendingInterrupt = null;
+                c.lpcr = lpcr;
+                v.ceded = false;
+                v.prodded = false;
+                v.lastVector = -1;
+                v.started = true;
+                lock.notifyAll();
+            }
+            return true;
+        }
+
+        @Override
+        public void stopSelf(CpuState caller) {
+            vcpus[caller.index].started = false;
+            caller.stopRequested = true;
         }
     }
 
@@ -252,9 +602,9 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         return bootInfo;
     }
 
-    /** Guest instructions retired since the machine was created (across resets). */
+    /** Guest instructions retired since the machine was created (across resets and vCPUs). */
     public long instructions() {
-        return retired;
+        return retired.sum();
     }
 
     /** The console terminal. */
@@ -285,12 +635,22 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
 
     /** Whether XICS presents an interrupt to vCPU {@code index} (its external interrupt input). */
     public boolean externalInterruptAsserted(int index) {
-        return externalInterrupt.get(index) != 0;
+        return vcpus[index].externalAsserted;
     }
 
-    /** vCPU {@code index}'s state (tests and diagnostics; owned by the thread that runs the machine). */
+    /** How many vCPUs the machine has. */
+    public int vcpuCount() {
+        return vcpus.length;
+    }
+
+    /** vCPU {@code index}'s state (tests and diagnostics; owned by the thread that runs that vCPU). */
     public CpuState cpu(int index) {
-        return cpus[index];
+        return vcpus[index].cpu;
+    }
+
+    /** Whether vCPU {@code index} has been started (boot vCPU, or start-cpu) and not stopped itself. */
+    public boolean started(int index) {
+        return vcpus[index].started;
     }
 
     /** Frees guest RAM. */

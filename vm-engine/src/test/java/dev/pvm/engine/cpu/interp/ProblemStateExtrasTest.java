@@ -3,6 +3,7 @@ package dev.pvm.engine.cpu.interp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Fscr;
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,12 @@ class ProblemStateExtrasTest {
     @Test
     void scvRaisesTheVectoredSystemCallAndAttnIsIllegal() {
         t.code("scv 3");
+        assertThat(t.run(1)).isZero();
+        assertThat(t.cpu.pendingInterrupt).as("FSCR[SCV]=0").isEqualTo(new GuestInterrupt.FacilityUnavailable(
+                Fscr.SCV_CAUSE, "scv with FSCR[SCV]=0"));
+        t.cpu.pendingInterrupt = null;
+        t.cpu.fscr = Fscr.SCV;
+        t.cpu.nia = TestCpu.CODE;
         assertThat(t.run(1)).isZero();
         assertThat(t.cpu.pendingInterrupt).isEqualTo(new GuestInterrupt.SystemCallVectored(3));
         t.cpu.pendingInterrupt = null;

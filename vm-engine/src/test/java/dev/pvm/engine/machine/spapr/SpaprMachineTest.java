@@ -130,12 +130,18 @@ class SpaprMachineTest {
     }
 
     @Test
-    void illegalInstructionFailsTheGuestWithAddressWordAndDisassembly(@TempDir Path dir) throws Exception {
-        Path k = kernel(dir, List.of("addi r3,0,1", "mtspr 999,r3"), 0);
+    void illegalInstructionWithoutAHandlerFailsTheGuestWithAddressWordAndDisassembly(@TempDir Path dir)
+            throws Exception {
+        // The program interrupt goes to 0x700, where this guest has nothing (an illegal word): the guest fails
+        // with the interrupt that started it.
+        Path k = kernel(dir, List.of("addi r3,0,1", "mtspr 4,r3"), 0);
         try (SpaprMachine m = create(kernelConfig(k, Optional.empty(), ""))) {
             RunOutcome o = runToEnd(m);
             assertThat(o).isEqualTo(new RunOutcome.Failed("vCPU 0: program interrupt: illegal instruction (mtspr of "
-                    + "SPR 999, which this CPU does not implement) at 0x4: 0x7c67fba6 (mtspr   999,r3)"));
+                    + "SPR 4, which this CPU does not implement) at 0x4: 0x7c6403a6 (mtspr   4,r3), and the guest "
+                    + "has no handler for it (program interrupt: illegal instruction at 0x700: 0x00000000 (.long "
+                    + "0x0), at the entry of vector 0x700)"));
+            assertThat(m.cpu(0).srr0).isEqualTo(0x700);
         }
     }
 
@@ -144,7 +150,9 @@ class SpaprMachineTest {
         Path k = kernel(dir, List.of("addis r3,0,0x4000", "ld r4,0(r3)"), 0);
         try (SpaprMachine m = create(kernelConfig(k, Optional.empty(), ""))) {
             assertThat(runToEnd(m)).isEqualTo(new RunOutcome.Failed("vCPU 0: machine check: load of 8 bytes at "
-                    + "unbacked guest physical address 0x40000000 at 0x4: 0xe8830000 (ld      r4,0(r3))"));
+                    + "unbacked guest physical address 0x40000000 at 0x4: 0xe8830000 (ld      r4,0(r3)), and the "
+                    + "guest has no handler for it (program interrupt: illegal instruction at 0x700: 0x00000000 "
+                    + "(.long 0x0), at the entry of vector 0x700)"));
         }
     }
 
