@@ -13,8 +13,6 @@ import java.util.function.IntBinaryOperator;
  */
 final class BranchOps {
 
-    private static final GuestInterrupt BCCTR_DECREMENT = new GuestInterrupt.Program(
-            GuestInterrupt.ProgramReason.ILLEGAL_INSTRUCTION, "bcctr with BO[2]=0 is an invalid form");
 
     private BranchOps() {
     }
@@ -72,13 +70,11 @@ final class BranchOps {
             Field lk = row.field("lk");
             return (s, i) -> {
                 int boValue = bo.raw(i);
-                if ((boValue & 4) == 0) {
-                    s.raise(BCCTR_DECREMENT);
-                    return;
-                }
                 long target = s.ctr & ~3L;
                 long next = s.nia;
-                boolean taken = conditionHolds(s, boValue, bi.raw(i), false);
+                boolean taken = (boValue & 4) == 0
+                        ? decrementingBcctrHolds(s, boValue, bi.raw(i))
+                        : conditionHolds(s, boValue, bi.raw(i), false);
                 if (lk.raw(i) != 0) {
                     s.lr = next;
                 }
@@ -137,6 +133,20 @@ final class BranchOps {
             long counter = s.sixtyFourBit() ? s.ctr : s.ctr & 0xFFFF_FFFFL;
             ctrOk = (counter != 0) != ((bo & 2) != 0);
         }
+        boolean condOk = (bo & 16) != 0 || s.crBit(bi) == ((bo >>> 3) & 1);
+        return ctrOk && condOk;
+    }
+
+    /**
+     * bcctr with BO[2]=0: an invalid form in every ISA version, which 64-bit server processors (POWER7-9, and
+     * QEMU for them) execute as "test and decrement": the branch tests the CTR value from before the decrement
+     * and goes to that value. Linux's count-cache flush ({@code bcctr 2,0,0}, PPC_BCCTR_FLUSH, patched in when
+     * H_GET_CPU_CHARACTERISTICS asks for it) relies on it falling through with CTR != 0.
+     */
+    private static boolean decrementingBcctrHolds(CpuState s, int bo, int bi) {
+        long counter = s.sixtyFourBit() ? s.ctr : s.ctr & 0xFFFF_FFFFL;
+        s.ctr = s.ctr - 1;
+        boolean ctrOk = (counter != 0) != ((bo & 2) != 0);
         boolean condOk = (bo & 16) != 0 || s.crBit(bi) == ((bo >>> 3) & 1);
         return ctrOk && condOk;
     }

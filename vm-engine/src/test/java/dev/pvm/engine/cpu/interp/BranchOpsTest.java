@@ -82,11 +82,21 @@ class BranchOpsTest {
     }
 
     @Test
-    void bcctrThatWouldDecrementCtrIsInvalid() {
+    void bcctrThatDecrementsCtrTestsAndDecrementsAsPower9Does() {
+        // Linux's count-cache flush: CTR = 0x7fff, BO=2 branches only when CTR was 0 (and CR0[LT] = 0).
+        t.cpu.ctr = 0x7fff;
+        t.code("bcctr 2,0,0");
+        assertThat(t.run(1)).isEqualTo(1);
+        assertThat(t.cpu.pendingInterrupt).isNull();
+        assertThat(t.cpu.nia).as("not taken").isEqualTo(C + 4);
+        assertThat(t.cpu.ctr).isEqualTo(0x7ffe);
+
+        // BO=16 (decrement, branch if CTR != 0, ignore CR): goes to the value CTR had before the decrement.
+        t.cpu.ctr = 0x2000;
         t.code("bcctr 16,0,0");
-        assertThat(t.run(1)).isZero();
-        assertThat(t.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.Program.class);
-        assertThat(t.cpu.pendingInterrupt.describe()).contains("illegal instruction", "BO[2]=0");
+        t.run(1);
+        assertThat(t.cpu.nia).isEqualTo(0x2000);
+        assertThat(t.cpu.ctr).isEqualTo(0x1fff);
     }
 
     @Test
