@@ -1,6 +1,7 @@
 package dev.pvm.engine.machine.spapr;
 
 import dev.pvm.engine.cpu.CpuModel;
+import dev.pvm.engine.devices.pci.SpaprPhb;
 import dev.pvm.engine.devices.vty.SpaprVty;
 import dev.pvm.engine.devices.vty.VtyDeviceTree;
 import dev.pvm.engine.fdt.FdtWriter;
@@ -26,7 +27,7 @@ final class SpaprDeviceTree {
     }
 
     static byte[] build(MachineConfig config, CpuModel cpu, SpaprBootInfo boot, HcallTable hcalls, RtasTable rtas,
-            List<SpaprVty> terminals) {
+            List<SpaprVty> terminals, List<SpaprPhb> phbs) {
         FdtWriter fdt = new FdtWriter();
         // Linux reserves the tree itself; the RTAS region must be reserved explicitly.
         fdt.reserveMemory(boot.rtasBase(), SpaprBootLoader.RTAS_REGION_SIZE);
@@ -42,6 +43,7 @@ final class SpaprDeviceTree {
         rtasNode(fdt, config, boot, hcalls, rtas);
         cpus(fdt, config, cpu);
         vdevice(fdt, terminals);
+        SpaprPhbNodes.write(fdt, phbs);
         for (MemoryNode node : config.memory()) {
             memory(fdt, node);
         }

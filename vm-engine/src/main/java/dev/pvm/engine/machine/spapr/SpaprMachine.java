@@ -11,6 +11,11 @@ import dev.pvm.engine.cpu.isa.IsaTable;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.devices.nvlink2.GpuSlot;
+import dev.pvm.engine.devices.nvlink2.NvLink;
+import dev.pvm.engine.devices.pci.PciConfigRtas;
+import dev.pvm.engine.devices.pci.PhbConfig;
+import dev.pvm.engine.devices.pci.SpaprPhb;
 import dev.pvm.engine.devices.vty.ConsoleSink;
 import dev.pvm.engine.devices.vty.SpaprVty;
 import dev.pvm.engine.hcall.HcallTable;
@@ -20,6 +25,7 @@ import dev.pvm.engine.machine.MachineConfig;
 import dev.pvm.engine.machine.MemoryNode;
 import dev.pvm.engine.machine.RunOutcome;
 import dev.pvm.engine.memory.AddressSpace;
+import dev.pvm.engine.memory.DeviceMemoryRegion;
 import dev.pvm.engine.memory.RamRegion;
 import dev.pvm.engine.rtas.ConsoleRtas;
 import dev.pvm.engine.rtas.CpuRtas;
@@ -28,6 +34,7 @@ import dev.pvm.engine.rtas.PowerRtas;
 import dev.pvm.engine.rtas.RtasFirmware;
 import dev.pvm.engine.rtas.RtasTable;
 import dev.pvm.engine.rtas.TimeOfDayRtas;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +65,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     private final HcallTable hcalls;
     private final RtasTable rtas;
     private final List<SpaprVty> terminals;
+    private final List<SpaprPhb> phbs;
     private final byte[] rtasStub;
     private volatile byte[] deviceTree;
     private volatile SpaprBootInfo bootInfo;
@@ -76,6 +84,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
             cpus[i] = new CpuState(i);
         }
         this.terminals = List.of(new SpaprVty(SpaprVty.DEFAULT_REG, console));
+        this.phbs = config.phbs().stream().map(SpaprPhb::new).toList();
 
         this.hcalls = new HcallTable();
         this.rtas = new RtasTable(memory);
@@ -85,6 +94,9 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         TimeOfDayRtas.register(rtas, clock);
         PowerRtas.register(rtas, this);
         CpuRtas.register(rtas, cpus.length, id -> running[id]);
+        if (!phbs.isEmpty()) {
+            PciConfigRtas.register(rtas, phbs);
+        }
 
         IsaTable isa = IsaTable.ppc64();
         Decoder decoder = new Decoder(isa);
@@ -114,7 +126,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
             regions.forEach(RamRegion::close);
             throw new InvalidVmConfigException("spec.memory_mib", "cannot allocate guest RAM: " + e.getMessage(), e);
         }
-        AddressSpace memory = new AddressSpace(regions);
+        AddressSpace memory = withDeviceMemory(config, regions);
         SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock);
         try {
             machine.reset();
@@ -123,6 +135,37 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
             throw e;
         }
         return machine;
+    }
+
+    /**
+     * The address space: RAM plus, for every PHB with NVLink2, each GPU's RAM and each bridge's ATSD page mapped
+     * from their host files at the layout's guest addresses (spec 4.3 step 3). The layout is fixed for the VM's
+     * life, so the mappings are made once; QEMU's unmap/remap at every PHB reset would map the same ranges again.
+     */
+    private static AddressSpace withDeviceMemory(MachineConfig config, List<RamRegion> ram) {
+        List<DeviceMemoryRegion> devices = new ArrayList<>();
+        try {
+            for (PhbConfig phb : config.phbs()) {
+                if (phb.nvlink2().isEmpty()) {
+                    continue;
+                }
+                for (GpuSlot slot : phb.nvlink2().get().slots()) {
+                    devices.add(DeviceMemoryRegion.map("GPU RAM of " + slot.gpuAddress(), slot.ram().base(),
+                            slot.gpuRam()));
+                    for (NvLink link : slot.links()) {
+                        if (link.atsd().isPresent()) {
+                            devices.add(DeviceMemoryRegion.map("ATSD page of " + link.bridgeAddress(),
+                                    link.atsdGpa(), link.atsd().get()));
+                        }
+                    }
+                }
+            }
+            return new AddressSpace(ram, devices);
+        } catch (IOException | RuntimeException e) {
+            ram.forEach(RamRegion::close);
+            devices.forEach(DeviceMemoryRegion::close);
+            throw new InvalidVmConfigException("devices", "cannot map NVLink2 device memory: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -137,7 +180,14 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         powerOffRequested = false;
         resetRequested = false;
         SpaprBootInfo boot = SpaprBootLoader.load(config, memory, rtasStub);
-        byte[] fdt = SpaprDeviceTree.build(config, cpuModel, boot, hcalls, rtas, terminals);
+        for (SpaprPhb phb : phbs) {
+            phb.reset();
+            // QEMU prints these at PHB reset and tree build (error_report); the VM runs on.
+            for (String warning : phb.config().warnings()) {
+                LOG.log(System.Logger.Level.WARNING, "PHB " + phb.config().index() + ": " + warning);
+            }
+        }
+        byte[] fdt = SpaprDeviceTree.build(config, cpuModel, boot, hcalls, rtas, terminals, phbs);
         if (fdt.length > SpaprBootLoader.FDT_MAX_SIZE) {
             throw new IllegalStateException("device tree of " + fdt.length + " bytes exceeds its "
                     + SpaprBootLoader.FDT_MAX_SIZE + "-byte area");
@@ -238,9 +288,10 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         return cpus[index];
     }
 
-    /** Frees guest RAM. */
+    /** Frees guest RAM, unmaps device memory and closes the PHBs' device files. */
     @Override
     public void close() {
         memory.close();
+        phbs.forEach(SpaprPhb::close);
     }
 }
