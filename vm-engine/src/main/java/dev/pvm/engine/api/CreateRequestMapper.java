@@ -5,6 +5,7 @@ import dev.pvm.engine.machine.BootSource;
 import dev.pvm.engine.machine.InvalidVmConfigException;
 import dev.pvm.engine.machine.MachineConfig;
 import dev.pvm.engine.machine.MemoryNode;
+import dev.pvm.engine.machine.MmuMode;
 import dev.pvm.engine.machine.NumaProperties;
 import dev.pvm.proto.common.v1.BootSpec;
 import dev.pvm.proto.common.v1.KernelBoot;
@@ -52,22 +53,23 @@ final class CreateRequestMapper {
             throw new InvalidVmConfigException("spec.memory_mib", "memory must be a positive multiple of "
                     + MEMORY_BLOCK_MIB + " MiB, got " + memoryMib);
         }
-        if (spec.getPhbsCount() > 0) {
-            throw new InvalidVmConfigException("spec.phbs", "PCI host bridges and device passthrough are not "
-                    + "implemented in the engine yet");
-        }
-        if (request.getDevicesCount() > 0) {
-            throw new InvalidVmConfigException("devices", "device passthrough is not implemented in the engine yet");
-        }
         GuestLayout layout = request.getLayout();
         if (!layout.getMachine().isEmpty() && !layout.getMachine().equals(spec.getMachine())) {
             throw new InvalidVmConfigException("layout.machine", "the layout was computed for "
                     + layout.getMachine() + ", the spec asks for " + spec.getMachine());
         }
+        for (int i = 0; i < spec.getPhbsCount(); i++) {
+            int index = spec.getPhbs(i).getIndex();
+            if (layout.getPhbsList().stream().noneMatch(p -> p.getIndex() == index)) {
+                throw new InvalidVmConfigException("spec.phbs[" + i + "].index", "PHB " + index
+                        + " is not in the layout placement computed");
+            }
+        }
         List<MemoryNode> memory = memory(layout, memoryMib * MIB);
         NumaProperties numa = numa(layout, spec.getVcpus());
         String vmId = request.getVmId().isEmpty() ? spec.getName() : request.getVmId();
-        return new MachineConfig(vmId, spec.getMachine(), spec.getVcpus(), memory, numa, boot(spec.getBoot()));
+        return new MachineConfig(vmId, spec.getMachine(), spec.getVcpus(), memory, numa, boot(spec.getBoot()),
+                MmuMode.RADIX, PciLayoutMapper.toPhbs(layout, request.getDevicesList()));
     }
 
     private static List<MemoryNode> memory(GuestLayout layout, long bytes) {

@@ -239,6 +239,17 @@ public final class FdtWriter {
      * @throws FdtStructureException for 0, 0xffffffff or a value already used
      */
     public void propertyPhandle(int phandle) {
+        propertyPhandleOnly(phandle);
+        propertyU32("linux,phandle", phandle);
+    }
+
+    /**
+     * {@code phandle} alone (QEMU's NVLink2 nodes carry no {@code linux,phandle}), after the same uniqueness check
+     * as {@link #propertyPhandle}.
+     *
+     * @throws FdtStructureException for 0, 0xffffffff or a value already used
+     */
+    public void propertyPhandleOnly(int phandle) {
         if (phandle == 0 || phandle == -1) {
             throw new FdtStructureException(Problem.INVALID_PHANDLE, "phandle 0x" + Integer.toHexString(phandle)
                     + " is reserved");
@@ -248,7 +259,6 @@ public final class FdtWriter {
                     + " is already used (in " + (open.isEmpty() ? "?" : open.peek().token.path) + ")");
         }
         propertyU32("phandle", phandle);
-        propertyU32("linux,phandle", phandle);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.pvm.engine.machine;
 
+import dev.pvm.engine.devices.pci.PhbConfig;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -16,9 +17,10 @@ import java.util.regex.Pattern;
  * @param numa        associativity data from the layout
  * @param boot        what to boot
  * @param mmu         the MMU the guest gets
+ * @param phbs        the PCI host bridges from the layout with their passed-through devices (may be empty)
  */
 public record MachineConfig(String vmId, String machineType, int vcpus, List<MemoryNode> memory, NumaProperties numa,
-        BootSource boot, MmuMode mmu) {
+        BootSource boot, MmuMode mmu, List<PhbConfig> phbs) {
 
     private static final Pattern MACHINE_TYPE = Pattern.compile("pseries(-\\d+\\.\\d+)?");
 
@@ -61,6 +63,13 @@ public record MachineConfig(String vmId, String machineType, int vcpus, List<Mem
         if (mmu == null) {
             throw new InvalidVmConfigException("spec.mmu", "no MMU mode given");
         }
+        phbs = List.copyOf(phbs);
+    }
+
+    /** A configuration without PCI host bridges. */
+    public MachineConfig(String vmId, String machineType, int vcpus, List<MemoryNode> memory, NumaProperties numa,
+            BootSource boot, MmuMode mmu) {
+        this(vmId, machineType, vcpus, memory, numa, boot, mmu, List.of());
     }
 
     /** A configuration with POWER9's default MMU, radix. */

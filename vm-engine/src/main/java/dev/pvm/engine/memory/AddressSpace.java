@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The guest physical address space: RAM regions (one per NUMA node), non-overlapping, looked up by address.
+ * The guest physical address space: RAM regions (one per NUMA node) and host-mapped device memory (NVLink2 GPU
+ * RAM, ATSD pages), non-overlapping, looked up by address. Only the RAM regions are the VM's memory
+ * ({@link #regions()}, {@link #ramSize()}); device regions are reached by the same accesses.
  *
  * <p>Accesses go to the region that served the previous access first (guests touch one region at a time);
  * an access that straddles two adjacent regions is split byte by byte. The object is safe for concurrent use:
@@ -25,35 +27,70 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /** One mapped range, RAM or device: what an access needs, whatever backs it. */
+    private record Area(String name, long base, long size, MemorySegment segment) {
+        long end() {
+            return base + size;
+        }
+    }
+
     private final RamRegion[] regions;
-    private RamRegion recent;
+    private final DeviceMemoryRegion[] devices;
+    private final Area[] areas;
+    private Area recent;
 
     /**
      * @param regions the RAM regions; they must not overlap
      * @throws IllegalArgumentException when two regions overlap or none is given
      */
     public AddressSpace(List<RamRegion> regions) {
+        this(regions, List.of());
+    }
+
+    /**
+     * @param regions the RAM regions
+     * @param devices host-mapped device memory; no two regions of either kind may overlap
+     * @throws IllegalArgumentException when two regions overlap (naming both) or no RAM is given
+     */
+    public AddressSpace(List<RamRegion> regions, List<DeviceMemoryRegion> devices) {
         if (regions.isEmpty()) {
             throw new IllegalArgumentException("an address space needs at least one region");
         }
-        List<RamRegion> sorted = new ArrayList<>(regions);
-        sorted.sort(Comparator.comparingLong(RamRegion::base));
+        List<Area> sorted = new ArrayList<>();
+        for (RamRegion r : regions) {
+            sorted.add(new Area("RAM", r.base(), r.size(), r.segment()));
+        }
+        for (DeviceMemoryRegion d : devices) {
+            sorted.add(new Area(d.name(), d.base(), d.size(), d.segment()));
+        }
+        sorted.sort(Comparator.comparingLong(Area::base));
         for (int i = 1; i < sorted.size(); i++) {
-            RamRegion prev = sorted.get(i - 1);
-            RamRegion next = sorted.get(i);
+            Area prev = sorted.get(i - 1);
+            Area next = sorted.get(i);
             if (next.base() < prev.end()) {
-                throw new IllegalArgumentException(String.format(
-                        "RAM regions overlap: [0x%x, 0x%x) and [0x%x, 0x%x)", prev.base(), prev.end(), next.base(),
-                        next.end()));
+                throw new IllegalArgumentException(prev.name().equals("RAM") && next.name().equals("RAM")
+                        ? String.format("RAM regions overlap: [0x%x, 0x%x) and [0x%x, 0x%x)", prev.base(),
+                                prev.end(), next.base(), next.end())
+                        : String.format("%s [0x%x, 0x%x) overlaps %s [0x%x, 0x%x)", next.name(), next.base(),
+                                next.end(), prev.name(), prev.base(), prev.end()));
             }
         }
-        this.regions = sorted.toArray(RamRegion[]::new);
-        this.recent = this.regions[0];
+        List<RamRegion> ram = new ArrayList<>(regions);
+        ram.sort(Comparator.comparingLong(RamRegion::base));
+        this.regions = ram.toArray(RamRegion[]::new);
+        this.devices = devices.toArray(DeviceMemoryRegion[]::new);
+        this.areas = sorted.toArray(Area[]::new);
+        this.recent = this.areas[0];
     }
 
     /** The regions in address order. */
     public List<RamRegion> regions() {
         return List.of(regions);
+    }
+
+    /** The host-mapped device regions (not RAM). */
+    public List<DeviceMemoryRegion> deviceRegions() {
+        return List.of(devices);
     }
 
     /** Total bytes of RAM. */
@@ -66,13 +103,13 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
     }
 
     /** The region holding all of {@code [address, address + size)}, or null when no single one does. */
-    private RamRegion regionFor(long address, long size) {
-        RamRegion r = recent;
+    private Area regionFor(long address, long size) {
+        Area r = recent;
         long off = address - r.base();
         if (off >= 0 && off <= r.size() - size) {
             return r;
         }
-        for (RamRegion candidate : regions) {
+        for (Area candidate : areas) {
             off = address - candidate.base();
             if (off >= 0 && off <= candidate.size() - size) {
                 recent = candidate;
@@ -84,7 +121,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public int load8(long address) {
-        RamRegion r = regionFor(address, 1);
+        Area r = regionFor(address, 1);
         if (r == null) {
             throw new GuestMemoryAccessException(address, 1, false);
         }
@@ -93,7 +130,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public int load16(long address, ByteOrder order) {
-        RamRegion r = regionFor(address, 2);
+        Area r = regionFor(address, 2);
         if (r == null) {
             return (int) loadSplit(address, 2, order);
         }
@@ -102,7 +139,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public int load32(long address, ByteOrder order) {
-        RamRegion r = regionFor(address, 4);
+        Area r = regionFor(address, 4);
         if (r == null) {
             return (int) loadSplit(address, 4, order);
         }
@@ -111,7 +148,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public long load64(long address, ByteOrder order) {
-        RamRegion r = regionFor(address, 8);
+        Area r = regionFor(address, 8);
         if (r == null) {
             return loadSplit(address, 8, order);
         }
@@ -120,7 +157,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public void store8(long address, int value) {
-        RamRegion r = regionFor(address, 1);
+        Area r = regionFor(address, 1);
         if (r == null) {
             throw new GuestMemoryAccessException(address, 1, true);
         }
@@ -129,7 +166,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public void store16(long address, int value, ByteOrder order) {
-        RamRegion r = regionFor(address, 2);
+        Area r = regionFor(address, 2);
         if (r == null) {
             storeSplit(address, 2, value, order);
             return;
@@ -139,7 +176,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public void store32(long address, int value, ByteOrder order) {
-        RamRegion r = regionFor(address, 4);
+        Area r = regionFor(address, 4);
         if (r == null) {
             storeSplit(address, 4, value, order);
             return;
@@ -149,7 +186,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public void store64(long address, long value, ByteOrder order) {
-        RamRegion r = regionFor(address, 8);
+        Area r = regionFor(address, 8);
         if (r == null) {
             storeSplit(address, 8, value, order);
             return;
@@ -193,7 +230,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
         long cursor = address;
         long end = address + length;
         while (cursor < end) {
-            RamRegion r = regionFor(cursor, 1);
+            Area r = regionFor(cursor, 1);
             if (r == null) {
                 return false;
             }
@@ -208,7 +245,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
         long cursor = address;
         int done = 0;
         while (done < length) {
-            RamRegion r = regionFor(cursor, 1);
+            Area r = regionFor(cursor, 1);
             int chunk = (int) Math.min(length - done, r.end() - cursor);
             MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, cursor - r.base(), destination, offset + done,
                     chunk);
@@ -229,7 +266,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
         long cursor = address;
         long done = 0;
         while (done < length) {
-            RamRegion r = regionFor(cursor, 1);
+            Area r = regionFor(cursor, 1);
             long chunk = Math.min(length - done, r.end() - cursor);
             MemorySegment.copy(source, done, r.segment(), cursor - r.base(), chunk);
             done += chunk;
@@ -243,7 +280,7 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
         long cursor = address;
         long done = 0;
         while (done < length) {
-            RamRegion r = regionFor(cursor, 1);
+            Area r = regionFor(cursor, 1);
             long chunk = Math.min(length - done, r.end() - cursor);
             r.segment().asSlice(cursor - r.base(), chunk).fill(value);
             done += chunk;
@@ -251,11 +288,14 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
         }
     }
 
-    /** Releases every region's host memory. */
+    /** Releases every region's host memory and unmaps the device regions. */
     @Override
     public void close() {
         for (RamRegion r : regions) {
             r.close();
+        }
+        for (DeviceMemoryRegion d : devices) {
+            d.close();
         }
     }
 }

@@ -205,7 +205,7 @@ class VmEngineServiceTest {
                 KernelBoot.newBuilder().setKernelPath(dir.resolve("vmlinux").toString()))))),
                 "spec.boot.kernel.kernel_path", "no such file");
         assertInvalidField(() -> stub.create(create(spec("hello").addPhbs(PhbSpec.newBuilder().setIndex(1)))),
-                "spec.phbs", "not implemented");
+                "spec.phbs[0].index", "PHB 1 is not in the layout");
         assertInvalidField(() -> stub.create(CreateRequest.newBuilder().setSpec(spec("hello"))
                 .setLayout(GuestLayout.newBuilder().addNumaNodes(NumaNodeLayout.newBuilder()
                         .setRam(Window.newBuilder().setSize(128L << 20)))).build()),

@@ -1,6 +1,7 @@
 package dev.pvm.engine.machine.spapr;
 
 import dev.pvm.engine.cpu.CpuModel;
+import dev.pvm.engine.devices.pci.SpaprPhb;
 import dev.pvm.engine.devices.vty.SpaprVty;
 import dev.pvm.engine.devices.vty.VtyDeviceTree;
 import dev.pvm.engine.devices.xics.Xics;
@@ -46,7 +47,8 @@ final class SpaprDeviceTree {
     }
 
     /** What the tree describes besides the configuration. */
-    record Devices(CpuModel cpu, HcallTable hcalls, RtasTable rtas, List<SpaprVty> terminals, Xics xics) {
+    record Devices(CpuModel cpu, HcallTable hcalls, RtasTable rtas, List<SpaprVty> terminals, Xics xics,
+            List<SpaprPhb> phbs) {
     }
 
     static byte[] build(MachineConfig config, SpaprBootInfo boot, Devices devices) {
@@ -67,6 +69,7 @@ final class SpaprDeviceTree {
             eventSources(fdt);
         }
         cpus(fdt, config, devices.cpu());
+        SpaprPhbNodes.write(fdt, devices.phbs());
         vdevice(fdt, devices.terminals());
         for (MemoryNode node : config.memory()) {
             memory(fdt, node);

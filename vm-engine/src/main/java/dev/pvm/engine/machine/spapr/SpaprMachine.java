@@ -16,6 +16,11 @@ import dev.pvm.engine.cpu.isa.IsaTable;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.devices.nvlink2.GpuSlot;
+import dev.pvm.engine.devices.nvlink2.NvLink;
+import dev.pvm.engine.devices.pci.PciConfigRtas;
+import dev.pvm.engine.devices.pci.PhbConfig;
+import dev.pvm.engine.devices.pci.SpaprPhb;
 import dev.pvm.engine.devices.vty.ConsoleSink;
 import dev.pvm.engine.devices.vty.SpaprVty;
 import dev.pvm.engine.devices.xics.Xics;
@@ -35,6 +40,7 @@ import dev.pvm.engine.machine.MachineConfig;
 import dev.pvm.engine.machine.MemoryNode;
 import dev.pvm.engine.machine.RunOutcome;
 import dev.pvm.engine.memory.AddressSpace;
+import dev.pvm.engine.memory.DeviceMemoryRegion;
 import dev.pvm.engine.memory.RamRegion;
 import dev.pvm.engine.rtas.ConsoleRtas;
 import dev.pvm.engine.rtas.CpuControl;
@@ -46,6 +52,7 @@ import dev.pvm.engine.rtas.PowerRtas;
 import dev.pvm.engine.rtas.RtasFirmware;
 import dev.pvm.engine.rtas.RtasTable;
 import dev.pvm.engine.rtas.TimeOfDayRtas;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -88,6 +95,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private final HcallTable hcalls;
     private final RtasTable rtas;
     private final List<SpaprVty> terminals;
+    private final List<SpaprPhb> phbs;
     private final Xics xics;
     private final VpaHcalls vpa;
     private final byte[] rtasStub;
@@ -112,6 +120,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         this.cpuModel = cpuModel;
         this.memory = memory;
         this.terminals = List.of(new SpaprVty(SpaprVty.DEFAULT_REG, console));
+        this.phbs = config.phbs().stream().map(SpaprPhb::new).toList();
 
         this.hcalls = new HcallTable();
         this.rtas = new RtasTable(memory);
@@ -122,6 +131,9 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         TimeOfDayRtas.register(rtas, clock);
         PowerRtas.register(rtas, this);
         CpuRtas.register(rtas, new Cpus());
+        if (!phbs.isEmpty()) {
+            PciConfigRtas.register(rtas, phbs);
+        }
 
         long start = System.nanoTime();
         // One timebase for the machine, so every vCPU reads the same time: 512 MHz from the host's monotonic
@@ -183,7 +195,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
             regions.forEach(RamRegion::close);
             throw new InvalidVmConfigException("spec.memory_mib", "cannot allocate guest RAM: " + e.getMessage(), e);
         }
-        AddressSpace memory = new AddressSpace(regions);
+        AddressSpace memory = withDeviceMemory(config, regions);
         SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock);
         try {
             machine.reset();
@@ -192,6 +204,37 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
             throw e;
         }
         return machine;
+    }
+
+    /**
+     * The address space: RAM plus, for every PHB with NVLink2, each GPU's RAM and each bridge's ATSD page mapped
+     * from their host files at the layout's guest addresses (spec 4.3 step 3). The layout is fixed for the VM's
+     * life, so the mappings are made once; QEMU's unmap/remap at every PHB reset would map the same ranges again.
+     */
+    private static AddressSpace withDeviceMemory(MachineConfig config, List<RamRegion> ram) {
+        List<DeviceMemoryRegion> devices = new ArrayList<>();
+        try {
+            for (PhbConfig phb : config.phbs()) {
+                if (phb.nvlink2().isEmpty()) {
+                    continue;
+                }
+                for (GpuSlot slot : phb.nvlink2().get().slots()) {
+                    devices.add(DeviceMemoryRegion.map("GPU RAM of " + slot.gpuAddress(), slot.ram().base(),
+                            slot.gpuRam()));
+                    for (NvLink link : slot.links()) {
+                        if (link.atsd().isPresent()) {
+                            devices.add(DeviceMemoryRegion.map("ATSD page of " + link.bridgeAddress(),
+                                    link.atsdGpa(), link.atsd().get()));
+                        }
+                    }
+                }
+            }
+            return new AddressSpace(ram, devices);
+        } catch (IOException | RuntimeException e) {
+            ram.forEach(RamRegion::close);
+            devices.forEach(DeviceMemoryRegion::close);
+            throw new InvalidVmConfigException("devices", "cannot map NVLink2 device memory: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -210,8 +253,15 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         xics.reset();
         vpa.reset();
         SpaprBootInfo boot = SpaprBootLoader.load(config, memory, rtasStub);
+        for (SpaprPhb phb : phbs) {
+            phb.reset();
+            // QEMU prints these at PHB reset and tree build (error_report); the VM runs on.
+            for (String warning : phb.config().warnings()) {
+                LOG.log(System.Logger.Level.WARNING, "PHB " + phb.config().index() + ": " + warning);
+            }
+        }
         byte[] fdt = SpaprDeviceTree.build(config, boot,
-                new SpaprDeviceTree.Devices(cpuModel, hcalls, rtas, terminals, xics));
+                new SpaprDeviceTree.Devices(cpuModel, hcalls, rtas, terminals, xics, phbs));
         if (fdt.length > SpaprBootLoader.FDT_MAX_SIZE) {
             throw new IllegalStateException("device tree of " + fdt.length + " bytes exceeds its "
                     + SpaprBootLoader.FDT_MAX_SIZE + "-byte area");
@@ -653,9 +703,10 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         return vcpus[index].started;
     }
 
-    /** Frees guest RAM. */
+    /** Frees guest RAM, unmaps device memory and closes the PHBs' device files. */
     @Override
     public void close() {
         memory.close();
+        phbs.forEach(SpaprPhb::close);
     }
 }

@@ -1,0 +1,106 @@
+package dev.pvm.engine.devices.pci;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A vPHB ({@code spapr-pci-host-bridge}): the layout's windows and the functions placed on its root bus, each
+ * with a config space. Devices behind guest PCI-to-PCI bridges are not modelled (the mapper refuses them).
+ *
+ * <p>A reset puts every simulated function's config space back to its power-on state (BARs unassigned,
+ * command register clear), as a PCI reset does.
+ */
+public final class SpaprPhb implements AutoCloseable {
+
+    private final PhbConfig config;
+    private final Map<Integer, PciFunction> functions = new LinkedHashMap<>();
+    private final List<FileChannel> vfioFiles = new ArrayList<>();
+
+    public SpaprPhb(PhbConfig config) {
+        this.config = config;
+        reset();
+    }
+
+    public PhbConfig config() {
+        return config;
+    }
+
+    public long buid() {
+        return config.buid();
+    }
+
+    /** Recreates the config spaces of simulated functions; VFIO functions keep theirs (the host resets them). */
+    public void reset() {
+        Set<Integer> sharedSlots = sharedSlots();
+        for (PassthroughDevice d : config.devices()) {
+            PciFunction existing = functions.get(d.devfn());
+            if (existing != null && d.vfioConfig().isPresent()) {
+                continue;
+            }
+            functions.put(d.devfn(), new PciFunction(d, configSpace(d, sharedSlots.contains(d.slot()))));
+        }
+    }
+
+    /** Guest slots with more than one function: function 0 of such a slot reads the multifunction bit. */
+    private Set<Integer> sharedSlots() {
+        Set<Integer> seen = new HashSet<>();
+        Set<Integer> shared = new HashSet<>();
+        for (PassthroughDevice d : config.devices()) {
+            if (!seen.add(d.slot())) {
+                shared.add(d.slot());
+            }
+        }
+        return shared;
+    }
+
+    private PciConfigSpace configSpace(PassthroughDevice d, boolean multifunction) {
+        if (d.vfioConfig().isPresent()) {
+            try {
+                FileChannel channel = FileChannel.open(d.vfioConfig().get().file(), StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                vfioFiles.add(channel);
+                return new VfioConfigRegion(channel, d.vfioConfig().get().offset(),
+                        (int) d.vfioConfig().get().size());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the VFIO device of " + d.hostAddress(), e);
+            }
+        }
+        return switch (d.model()) {
+            case TESLA_V100 -> SimulatedConfigSpaces.teslaV100(d.deviceId(), multifunction);
+            case NPU2_BRIDGE -> SimulatedConfigSpaces.npu2Bridge(d.npuLinkIndex(), multifunction);
+            case PLAIN -> SimulatedConfigSpaces.plain(d.vendorId(), d.deviceId(), d.revision(), d.classCode(),
+                    d.headerType(), multifunction);
+        };
+    }
+
+    /** The function at {@code bus}/{@code devfn}, or null: only the root bus (0) holds functions. */
+    public PciFunction function(int bus, int devfn) {
+        return bus == 0 ? functions.get(devfn) : null;
+    }
+
+    /** The functions in the layout's walk order. */
+    public List<PciFunction> functions() {
+        return Collections.unmodifiableList(new ArrayList<>(functions.values()));
+    }
+
+    @Override
+    public void close() {
+        for (FileChannel c : vfioFiles) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                // Closing a device file we only read and wrote through: nothing left to save.
+            }
+        }
+        vfioFiles.clear();
+    }
+}
