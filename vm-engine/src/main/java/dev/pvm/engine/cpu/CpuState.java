@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu;
 
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.mmu.VcpuMmu;
 
 /**
  * The architected state of one vCPU (Power ISA v3.0B): GPRs, CR, XER, LR, CTR, MSR, the instruction addresses
@@ -93,6 +94,12 @@ public final class CpuState {
     /** Program Priority Register (Book II 3.1); reset to medium priority (PRI = 0b100). */
     public long ppr = PPR_MEDIUM;
 
+    /**
+     * The vCPU's MMU: SLB, softmmu TLB, PIDR and the storage-protection registers. Relocated accesses fault until a
+     * machine attaches a partition MMU. Not final so that lockstep's shadow states share the vCPU's.
+     */
+    public VcpuMmu mmu = new VcpuMmu();
+
     /** Instructions retired since reset. */
     public long instructions;
 
@@ -128,6 +135,7 @@ public final class CpuState {
         instructions = 0;
         stopRequested = false;
         pendingInterrupt = null;
+        mmu.reset();
         setMsr(newMsr);
     }
 

@@ -8,6 +8,8 @@ public final class Spr {
 
     public static final int XER = 1;
     public static final int DSCR = 3;
+    /** The AMR as problem state reaches it (Book III 5.7.13.2). */
+    public static final int UAMR = 13;
     public static final int LR = 8;
     public static final int CTR = 9;
     public static final int DSCR_PRIV = 17;
@@ -15,6 +17,10 @@ public final class Spr {
     public static final int DAR = 19;
     public static final int SRR0 = 26;
     public static final int SRR1 = 27;
+    public static final int AMR = 29;
+    /** Process ID of radix translation (Book III 6.7.3). */
+    public static final int PIDR = 48;
+    public static final int UAMOR = 157;
     public static final int VRSAVE = 256;
     public static final int TB = 268;
     public static final int TBU = 269;
@@ -23,6 +29,9 @@ public final class Spr {
     public static final int SPRG2 = 274;
     public static final int SPRG3 = 275;
     public static final int PVR = 287;
+    /** Logical partition ID: the hypervisor's. */
+    public static final int LPIDR = 319;
+    public static final int IAMR = 882;
     public static final int PPR = 896;
     public static final int PPR32 = 898;
     public static final int PIR = 1023;
@@ -54,6 +63,11 @@ public final class Spr {
             case PPR -> "PPR";
             case PPR32 -> "PPR32";
             case PIR -> "PIR";
+            case UAMR, AMR -> "AMR";
+            case PIDR -> "PIDR";
+            case UAMOR -> "UAMOR";
+            case LPIDR -> "LPIDR";
+            case IAMR -> "IAMR";
             default -> "spr " + spr;
         };
     }

@@ -19,7 +19,11 @@ public enum HcallStatus {
     H_SOURCE_PARM(-13),
     H_DEST_PARM(-14),
     H_REMOTE_PARM(-15),
-    H_RESOURCE(-16);
+    H_RESOURCE(-16),
+    /** Parameter 2 (r5), 3 (r6), 4 (r7) is invalid. */
+    H_P2(-55),
+    H_P3(-56),
+    H_P4(-57);
 
     private final long code;
 

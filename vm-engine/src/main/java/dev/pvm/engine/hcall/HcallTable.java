@@ -36,7 +36,8 @@ public final class HcallTable implements Hypervisor {
      * @param number      the hypercall number (r3)
      * @param name        PAPR spelling, for logs ({@code H_PUT_TERM_CHAR})
      * @param functionSet the {@code ibm,hypertas-functions} entry it belongs to ({@code hcall-term}), or null
-     *                    for implementation-private calls that are not advertised
+     *                    for a call that is not advertised there: the implementation-private ones, and PAPR calls
+     *                    the guest learns of another way (H_REGISTER_PROC_TBL through ibm,arch-vec-5)
      * @throws IllegalArgumentException for a number that is not a multiple of 4 or already registered
      */
     public void register(long number, String name, String functionSet, HcallHandler handler) {
@@ -44,9 +45,9 @@ public final class HcallTable implements Hypervisor {
             throw new IllegalArgumentException(String.format("%s: hypercall number 0x%x is not a positive multiple "
                     + "of 4", name, number));
         }
-        if ((number >= PRIVATE_BASE) != (functionSet == null)) {
-            throw new IllegalArgumentException(name + ": PAPR hypercalls belong to a function set, private ones "
-                    + "(0xf000 and up) to none");
+        if (number >= PRIVATE_BASE && functionSet != null) {
+            throw new IllegalArgumentException(name + ": private hypercalls (0xf000 and up) belong to no function "
+                    + "set");
         }
         Entry previous = entries.putIfAbsent(number, new Entry(name, functionSet, handler));
         if (previous != null) {

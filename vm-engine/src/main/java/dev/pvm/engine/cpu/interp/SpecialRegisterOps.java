@@ -6,6 +6,7 @@ import dev.pvm.engine.cpu.Spr;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.isa.Field;
+import dev.pvm.engine.cpu.mmu.VcpuMmu;
 
 /**
  * Moves to and from special registers and the condition register (Power ISA v3.0B Book I 3.3.17 and Book III
@@ -52,8 +53,11 @@ final class SpecialRegisterOps {
                     // PPR32 is the high word of PPR (Book II 3.1).
                     case Spr.PPR32 -> value = s.ppr >>> 32;
                     default -> {
-                        s.raise(unimplemented("mfspr", n));
-                        return;
+                        if (!VcpuMmu.holds(n)) {
+                            s.raise(unimplemented("mfspr", n));
+                            return;
+                        }
+                        value = s.mmu.read(n);
                     }
                 }
                 s.gpr[rt.raw(i)] = value;
@@ -83,7 +87,13 @@ final class SpecialRegisterOps {
                     case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0] = value;
                     case Spr.PPR -> setPriority(s, value);
                     case Spr.PPR32 -> setPriority(s, value << 32);
-                    default -> s.raise(unimplemented("mtspr", n));
+                    default -> {
+                        if (VcpuMmu.holds(n)) {
+                            s.mmu.write(s.msr, n, value);
+                        } else {
+                            s.raise(unimplemented("mtspr", n));
+                        }
+                    }
                 }
             };
         });

@@ -90,19 +90,50 @@ public sealed interface GuestInterrupt {
         }
     }
 
-    /** Data storage interrupt (vector 0x300), raised for every relocated data access until the MMU exists. */
-    record DataStorage(long effectiveAddress, String why) implements GuestInterrupt {
+    /**
+     * Data storage interrupt (vector 0x300, Book III 7.5.3): a relocated data access found no translation or was
+     * not permitted. Delivery sets DAR = {@code effectiveAddress} and DSISR = {@code dsisr}.
+     *
+     * @param dsisr the DSISR reason bits ({@code dev.pvm.engine.cpu.mmu.Dsisr})
+     */
+    record DataStorage(long effectiveAddress, long dsisr, String why) implements GuestInterrupt {
         @Override
         public String describe() {
-            return String.format("data storage interrupt at effective address 0x%x (%s)", effectiveAddress, why);
+            return String.format("data storage interrupt at effective address 0x%x, DSISR 0x%08x (%s)",
+                    effectiveAddress, dsisr, why);
         }
     }
 
-    /** Instruction storage interrupt (vector 0x400), raised for relocated fetches until the MMU exists. */
-    record InstructionStorage(long effectiveAddress, String why) implements GuestInterrupt {
+    /**
+     * Data segment interrupt (vector 0x380, Book III 7.5.4): no SLB entry translates the effective address (hash),
+     * or the address lies in a radix quadrant the partition may not use. Delivery sets DAR.
+     */
+    record DataSegment(long effectiveAddress, String why) implements GuestInterrupt {
         @Override
         public String describe() {
-            return String.format("instruction storage interrupt at effective address 0x%x (%s)", effectiveAddress,
+            return String.format("data segment interrupt at effective address 0x%x (%s)", effectiveAddress, why);
+        }
+    }
+
+    /**
+     * Instruction storage interrupt (vector 0x400, Book III 7.5.5): an instruction fetch found no translation or
+     * was not permitted.
+     *
+     * @param srr1Bits the reason bits delivery ORs into SRR1 (bits 33:36 and 42..., {@code dev.pvm.engine.cpu.mmu.Dsisr})
+     */
+    record InstructionStorage(long effectiveAddress, long srr1Bits, String why) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("instruction storage interrupt at effective address 0x%x, SRR1 bits 0x%08x (%s)",
+                    effectiveAddress, srr1Bits, why);
+        }
+    }
+
+    /** Instruction segment interrupt (vector 0x480, Book III 7.5.6): the fetch address has no segment. */
+    record InstructionSegment(long effectiveAddress, String why) implements GuestInterrupt {
+        @Override
+        public String describe() {
+            return String.format("instruction segment interrupt at effective address 0x%x (%s)", effectiveAddress,
                     why);
         }
     }

@@ -8,12 +8,16 @@ import dev.pvm.engine.cpu.asm.InsnAssembler;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.disasm.Disassembler;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.cpu.mmu.HashPageSizes;
+import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.devices.vty.ConsoleSink;
 import dev.pvm.engine.devices.vty.SpaprVty;
+import dev.pvm.engine.hcall.HashPageTableHcalls;
 import dev.pvm.engine.hcall.HcallTable;
+import dev.pvm.engine.hcall.ProcessTableHcall;
 import dev.pvm.engine.hcall.TermHcalls;
 import dev.pvm.engine.machine.InvalidVmConfigException;
 import dev.pvm.engine.machine.MachineConfig;
@@ -46,11 +50,15 @@ import java.util.List;
 public final class SpaprMachine implements PowerControl, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SpaprMachine.class.getName());
+    /** QEMU's default cap-hpt-max-page-size: 64 KiB. */
+    private static final int MAX_HASH_PAGE_SHIFT = 16;
 
     private final MachineConfig config;
     private final CpuModel cpuModel;
     private final AddressSpace memory;
     private final CpuState[] cpus;
+    /** The partition's MMU: the HPT or the registered process table, and every vCPU's SLB and TLB. */
+    private final PartitionMmu mmu;
     private final boolean[] running;
     /** Runs the boot vCPU: the translator unless the {@code pvm.cpu.mode} system property says otherwise. */
     private final CpuExecutor executor;
@@ -81,6 +89,14 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         this.rtas = new RtasTable(memory);
         TermHcalls.register(hcalls, terminals);
         hcalls.register(RtasTable.H_RTAS, "H_RTAS", null, rtas::hcall);
+        // The MMU: QEMU's HPT size rule, and its pseries page sizes (base = actual, at most 64 KiB).
+        this.mmu = new PartitionMmu(config.mmu(), memory, HptSizing.shiftForRam(config.memoryBytes()),
+                HashPageSizes.power9().limitedTo(MAX_HASH_PAGE_SHIFT));
+        for (CpuState cpu : cpus) {
+            mmu.attach(cpu, cpuModel.slbEntries());
+        }
+        HashPageTableHcalls.register(hcalls, mmu, memory);
+        ProcessTableHcall.register(hcalls, mmu);
         ConsoleRtas.register(rtas, terminals.getFirst());
         TimeOfDayRtas.register(rtas, clock);
         PowerRtas.register(rtas, this);
@@ -130,6 +146,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
      * memory, and the boot vCPU set up for kexec-style entry (r3 = tree, r4 = r5 = 0, MSR = SF|ME, big-endian).
      */
     public void reset() {
+        mmu.reset();
         for (int i = 0; i < cpus.length; i++) {
             cpus[i].reset(Msr.KERNEL_ENTRY);
             running[i] = false;
@@ -233,6 +250,11 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         return rtas;
     }
 
+    /** The partition's MMU. */
+    public PartitionMmu mmu() {
+        return mmu;
+    }
+
     /** vCPU {@code index}'s state (tests and diagnostics; owned by the thread that runs the machine). */
     public CpuState cpu(int index) {
         return cpus[index];
@@ -241,6 +263,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     /** Frees guest RAM. */
     @Override
     public void close() {
+        mmu.close();
         memory.close();
     }
 }
