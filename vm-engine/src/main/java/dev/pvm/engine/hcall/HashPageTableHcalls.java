@@ -12,8 +12,9 @@ import dev.pvm.engine.memory.GuestMemory;
  * the TLBs (the tlbie the partition cannot issue itself); like QEMU we flush them whole, since a TLB tagged by
  * effective address cannot find the one virtual page.
  *
- * <p>One difference from QEMU: it ORs a private "dirty for migration" bit (0x40) into stored HPTEs, which H_READ
- * then returns; we have no migration and store HPTEs as given (bits 0x60 cleared, as QEMU does).
+ * <p>Two differences from QEMU: it ORs a private "dirty for migration" bit (0x40) into stored HPTEs, which H_READ
+ * then returns; we have no migration and store HPTEs as given (bits 0x60 cleared, as QEMU does). And H_BULK_REMOVE
+ * reports R and C where PAPR and KVM put them (bits 4:5 of the response), not shifted into the index as QEMU.
  */
 public final class HashPageTableHcalls {
 
@@ -182,7 +183,8 @@ public final class HashPageTableHcalls {
             Removal result = removeEntry(tsh & BULK_PTEX, tsl, (tsh & BULK_FLAGS) >>> 26, old);
             tsh |= (long) result.ordinal() << 60;
             if (result == Removal.SUCCESS) {
-                tsh |= (old[1] & (HashPageTable.R_C | HashPageTable.R_R)) << 43;
+                // R and C into bits 4:5 as PAPR and KVM (<< 51); QEMU's << 43 lands them in the index field.
+                tsh |= (old[1] & (HashPageTable.R_C | HashPageTable.R_R)) << 51;
             }
             cpu.gpr[reg] = tsh;
             if (result == Removal.PARAMETER) {
