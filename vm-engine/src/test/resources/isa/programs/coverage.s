@@ -277,6 +277,7 @@ start:
         slbia   3
         slbmfee 3,4
         slbmfev 5,6
+        slbmfee 3,4,1
         slbfee. 3,4
         slbsync
         tlbie   4,0
