@@ -94,7 +94,7 @@ public sealed interface GuestInterrupt {
      * Data storage interrupt (vector 0x300, Book III 7.5.3): a relocated data access found no translation or was
      * not permitted. Delivery sets DAR = {@code effectiveAddress} and DSISR = {@code dsisr}.
      *
-     * @param dsisr the DSISR reason bits ({@code dev.pvm.engine.cpu.mmu.Dsisr})
+     * @param dsisr the DSISR reason bits ({@code dev.pvm.engine.cpu.mmu.StorageFault})
      */
     record DataStorage(long effectiveAddress, long dsisr, String why) implements GuestInterrupt {
         @Override
@@ -119,7 +119,7 @@ public sealed interface GuestInterrupt {
      * Instruction storage interrupt (vector 0x400, Book III 7.5.5): an instruction fetch found no translation or
      * was not permitted.
      *
-     * @param srr1Bits the reason bits delivery ORs into SRR1 (bits 33:36 and 42..., {@code dev.pvm.engine.cpu.mmu.Dsisr})
+     * @param srr1Bits the reason bits delivery ORs into SRR1 ({@code dev.pvm.engine.cpu.mmu.StorageFault})
      */
     record InstructionStorage(long effectiveAddress, long srr1Bits, String why) implements GuestInterrupt {
         @Override

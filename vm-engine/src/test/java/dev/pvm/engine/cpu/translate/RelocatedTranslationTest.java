@@ -2,14 +2,8 @@ package dev.pvm.engine.cpu.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
-import dev.pvm.engine.cpu.mmu.HashPageSizes;
-import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.mmu.RadixTables;
-import dev.pvm.engine.hcall.HcallTable;
-import dev.pvm.engine.hcall.ProcessTableHcall;
-import dev.pvm.engine.machine.MmuMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,33 +19,11 @@ class RelocatedTranslationTest {
     private static final long KERNEL_BASE = 0xC000_0000_0000_0000L;
     private static final long RWX = RadixTables.R | RadixTables.C | RadixTables.READ_WRITE | RadixTables.EXECUTE;
 
-    /** Maps EA 0xc... + x to real x for the fixture's first 640 KiB, registers the table, turns relocation on. */
-    private static RadixTables relocate(GuestFixture f, PartitionMmu mmu) {
-        RadixTables tables = new RadixTables(f.memory, 0xA_0000, 0xB_0000);
-        for (long x = 0; x < 0xA_0000; x += 0x1_0000) {
-            tables.map(0, KERNEL_BASE + x, x, 16, RWX);
-        }
-        mmu.attach(f.cpu, 32);
-        HcallTable hcalls = new HcallTable();
-        ProcessTableHcall.register(hcalls, mmu);
-        f.cpu.gpr[3] = ProcessTableHcall.H_REGISTER_PROC_TBL;
-        f.cpu.gpr[4] = 0x1d;
-        f.cpu.gpr[5] = tables.processTable();
-        f.cpu.gpr[6] = 0;
-        f.cpu.gpr[7] = 0;
-        hcalls.hypercall(f.cpu);
-        assertThat(f.cpu.gpr[3]).isZero();
-        f.cpu.setMsr(f.cpu.msr | Msr.IR | Msr.DR);
-        f.cpu.nia = KERNEL_BASE + GuestFixture.CODE;
-        return tables;
-    }
-
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
     void aRelocatedLoopAgreesWithTheInterpreter(ExecutionMode mode) {
-        try (GuestFixture f = new GuestFixture(mode, true);
-                PartitionMmu mmu = new PartitionMmu(MmuMode.RADIX, f.memory, 18, HashPageSizes.power9())) {
-            relocate(f, mmu);
+        try (GuestFixture f = new GuestFixture(mode, true)) {
+            f.relocate(KERNEL_BASE);
             // Sum 64 doublewords, storing running sums, and a word straddling a 4 KiB boundary.
             f.code("addi r3,0,64", "mtspr 9,r3", "addi r5,0,0", "addi r7,r20,-8");
             long loop = f.code("ldu r6,8(r7)", "add r5,r5,r6", "std r5,0x800(r7)");
@@ -78,9 +50,8 @@ class RelocatedTranslationTest {
     @ParameterizedTest
     @EnumSource(ExecutionMode.class)
     void anUnmappedStoreRaisesADataStorageInterruptWithPreciseState(ExecutionMode mode) {
-        try (GuestFixture f = new GuestFixture(mode, true);
-                PartitionMmu mmu = new PartitionMmu(MmuMode.RADIX, f.memory, 18, HashPageSizes.power9())) {
-            relocate(f, mmu);
+        try (GuestFixture f = new GuestFixture(mode, true)) {
+            f.relocate(KERNEL_BASE);
             f.code("addi r3,0,1", "std r3,0(r20)", "addi r3,0,2", "std r3,0(r21)", "addi r3,0,3");
             f.cpu.gpr[20] = KERNEL_BASE + GuestFixture.DATA;
             f.cpu.gpr[21] = KERNEL_BASE + 0x10_0000;
@@ -95,9 +66,8 @@ class RelocatedTranslationTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aRemappedCodePageRunsItsNewCode(boolean lockstep) {
-        try (GuestFixture f = new GuestFixture(lockstep ? ExecutionMode.LOCKSTEP : ExecutionMode.TRANSLATOR, true);
-                PartitionMmu mmu = new PartitionMmu(MmuMode.RADIX, f.memory, 18, HashPageSizes.power9())) {
-            RadixTables tables = relocate(f, mmu);
+        try (GuestFixture f = new GuestFixture(lockstep ? ExecutionMode.LOCKSTEP : ExecutionMode.TRANSLATOR, true)) {
+            RadixTables tables = f.relocate(KERNEL_BASE);
             // Two versions of a function in two real pages; EA 0xc...9_0000 maps to the first.
             long first = 0x9_0000;
             long second = 0x7_0000;
