@@ -43,7 +43,8 @@ public final class StorageAccess {
 
     /** The real address of a load at effective address {@code ea}. */
     public long loadAddress(CpuState s, long ea) {
-        return (s.msr & Msr.DR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK : s.mmu.translate(s.msr, ea, AccessKind.LOAD);
+        return (s.msr & Msr.DR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
+                : s.mmu.translate(s.msr, ea, AccessKind.LOAD);
     }
 
     /** The real address of a store at effective address {@code ea}. */

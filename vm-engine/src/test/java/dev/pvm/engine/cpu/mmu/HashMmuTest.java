@@ -98,7 +98,8 @@ class HashMmuTest {
     @Test
     void translatesAFourKilobytePageThroughThePrimaryGroupAndRecordsReferenceAndChange() {
         segment(0, EA, VSID, Slb.VSID_KP);
-        long ptex = enter(group(hash(VSID, EA, 12)), pte0(VSID, EA, false, false), 0x0050_0000L | HashPageTable.R_M | 2);
+        long ptex = enter(group(hash(VSID, EA, 12)), pte0(VSID, EA, false, false),
+                0x0050_0000L | HashPageTable.R_M | 2);
 
         assertThat(cpu.mmu.translate(KERNEL, EA + 0x123, AccessKind.LOAD)).isEqualTo(0x0050_0123L);
         assertThat(mmu.hashPageTable().pte1(ptex) & (HashPageTable.R_R | HashPageTable.R_C))
@@ -151,7 +152,8 @@ class HashMmuTest {
                         "the HPTE's protection forbids the access"));
 
         // H_PROTECT to PP=3, N: read-only and no-execute for everyone, and the TLB forgets the writable entry.
-        assertThat(hcall(HashPageTableHcalls.H_PROTECT, 3 | HashPageTable.R_N, ptex, 0)).isEqualTo(HcallStatus.H_SUCCESS);
+        assertThat(hcall(HashPageTableHcalls.H_PROTECT, 3 | HashPageTable.R_N, ptex, 0))
+                .isEqualTo(HcallStatus.H_SUCCESS);
         assertThat(fault(() -> cpu.mmu.translate(KERNEL, EA, AccessKind.STORE)))
                 .isEqualTo(new GuestInterrupt.DataStorage(EA, StorageFault.PROTECTION | StorageFault.STORE,
                         "the HPTE's protection forbids the access"));
@@ -250,7 +252,8 @@ class HashMmuTest {
         long v = pte0(VSID, EA, false, false);
         long ptex = enter(0x80, v, 0x4000 | 0x10 | 2);
         enter(0x80, v | (1L << 20), 0x5000 | 0x10);
-        assertThat(hcall(HashPageTableHcalls.H_REMOVE, 1L << 31, ptex, 0x1234_5000L)).isEqualTo(HcallStatus.H_NOT_FOUND);
+        assertThat(hcall(HashPageTableHcalls.H_REMOVE, 1L << 31, ptex, 0x1234_5000L))
+                .isEqualTo(HcallStatus.H_NOT_FOUND);
         assertThat(hcall(HashPageTableHcalls.H_REMOVE, 1L << 30, ptex, 1)).isEqualTo(HcallStatus.H_NOT_FOUND);
         assertThat(hcall(HashPageTableHcalls.H_REMOVE, 0, 1L << 30, 0)).isEqualTo(HcallStatus.H_PARAMETER);
 
