@@ -270,6 +270,28 @@ start:
         mtmsrd  3
         mtmsrd  3,1
         rfid
+        slbmte  3,4
+        slbie   4
+        slbia
+        slbia   7
+        slbia   3
+        slbmfee 3,4
+        slbmfev 5,6
+        slbmfee 3,4,1
+        slbfee. 3,4
+        slbsync
+        tlbie   4,0
+        tlbie   4,5
+        tlbie   4,5,2,1,1
+        tlbie   4,0,0,1,1
+        tlbiel  4
+        tlbiel  4,5,2,1,1
+        tlbiel  4,0,3
+        tlbsync
+        mtspr   48,3
+        mfspr   3,48
+        mtspr   319,3
+        mfspr   3,319
         .long   0
         .long   0x04000000
         dcbf    3,4,1

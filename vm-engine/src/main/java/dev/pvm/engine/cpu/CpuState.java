@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu;
 
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.mmu.VcpuMmu;
 
 /**
  * The architected state of one vCPU (Power ISA v3.0B): GPRs, CR, XER, LR, CTR, MSR, the instruction addresses
@@ -64,10 +65,6 @@ public final class CpuState {
     public int vrsave;
     /** Facility status and control register (Book III 4.4.x): enables and, in bits 0:7, the interrupt cause. */
     public long fscr;
-    /** Authority mask registers (Book III 5.7.13): AMR, IAMR and the user AMR override mask UAMOR. */
-    public long amr;
-    public long iamr;
-    public long uamor;
     /** Come-from address register: written only by mtspr here (no branch tracking). */
     public long cfar;
     /** Target address register (Book I 2.x, bctar's target). */
@@ -76,8 +73,6 @@ public final class CpuState {
     public int pspb;
     /** CTRL (Book III 9): RUN latch in bit 63, mirrored into the thread-state bit 55 as QEMU does. */
     public long ctrl;
-    /** Radix process ID (PIDR, SPR 48): written by the guest on context switch; read by the MMU. */
-    public long pidr;
     /**
      * The timebase value at which the decrementer reads zero: DEC = decrementerZero - TB, so it counts down with
      * the shared timebase without a per-vCPU timer (Book III 6.2, large decrementer).
@@ -119,6 +114,12 @@ public final class CpuState {
     /** Program Priority Register (Book II 3.1); reset to medium priority (PRI = 0b100). */
     public long ppr = PPR_MEDIUM;
 
+    /**
+     * The vCPU's MMU: SLB, softmmu TLB, PIDR and the storage-protection registers. Relocated accesses fault until a
+     * machine attaches a partition MMU. Not final so that lockstep's shadow states share the vCPU's.
+     */
+    public VcpuMmu mmu = new VcpuMmu();
+
     /** Instructions retired since reset. */
     public long instructions;
 
@@ -144,7 +145,7 @@ public final class CpuState {
         cia = nia = 0;
         srr0 = srr1 = dar = dsisr = dscr = 0;
         vrsave = 0;
-        fscr = amr = iamr = uamor = cfar = tar = ctrl = pidr = lpcr = 0;
+        fscr = cfar = tar = ctrl = lpcr = 0;
         pspb = 0;
         decrementerZero = Decrementer.MAX;
         java.util.Arrays.fill(vsrHi, 0);
@@ -157,6 +158,7 @@ public final class CpuState {
         instructions = 0;
         stopRequested = false;
         pendingInterrupt = null;
+        mmu.reset();
         setMsr(newMsr);
     }
 

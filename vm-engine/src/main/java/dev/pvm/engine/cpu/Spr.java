@@ -12,6 +12,8 @@ public final class Spr {
 
     public static final int XER = 1;
     public static final int DSCR = 3;
+    /** The AMR as problem state reaches it (Book III 5.7.13.2). */
+    public static final int UAMR = 13;
     public static final int LR = 8;
     public static final int CTR = 9;
     public static final int AMR_USER = 13;

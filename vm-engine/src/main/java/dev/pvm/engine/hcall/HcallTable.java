@@ -50,7 +50,7 @@ public final class HcallTable implements Hypervisor {
      * @param functionSet the {@code ibm,hypertas-functions} entry it belongs to ({@code hcall-term}), or null
      *                    for a call that is not advertised there: the implementation-private ones, and PAPR calls
      *                    the guest learns of another way (H_RANDOM through the device tree's ibm,random node,
-     *                    H_GET_CPU_CHARACTERISTICS by probing)
+     *                    H_GET_CPU_CHARACTERISTICS by probing, H_REGISTER_PROC_TBL through ibm,arch-vec-5)
      * @throws IllegalArgumentException for a number that is not a multiple of 4 or already registered
      */
     public void register(long number, String name, String functionSet, HcallHandler handler) {

@@ -52,7 +52,7 @@ final class ReservationOps {
                 }
                 long high = m.load64(s, ea + (s.littleEndian ? 8 : 0));
                 long low = m.load64(s, ea + (s.littleEndian ? 0 : 8));
-                reserve(s, m.dataAddress(s, ea), 16, high, low);
+                reserve(s, m.loadAddress(s, ea), 16, high, low);
                 s.gpr[t] = high;
                 s.gpr[t + 1] = low;
             };
@@ -73,7 +73,7 @@ final class ReservationOps {
                 }
                 long highEa = ea + (s.littleEndian ? 8 : 0);
                 long lowEa = ea + (s.littleEndian ? 0 : 8);
-                boolean store = holds(s, m.dataAddress(s, ea), 16)
+                boolean store = holds(s, m.storeAddress(s, ea), 16)
                         && m.load64(s, highEa) == s.reservationValue && m.load64(s, lowEa) == s.reservationValue2;
                 if (store) {
                     m.store64(s, highEa, s.gpr[r]);
@@ -135,7 +135,7 @@ final class ReservationOps {
                     return;
                 }
                 long value = load(m, s, ea, size);
-                reserve(s, m.dataAddress(s, ea), size, value, 0);
+                reserve(s, m.loadAddress(s, ea), size, value, 0);
                 s.gpr[rt.raw(i)] = value;
             };
         });
@@ -152,7 +152,7 @@ final class ReservationOps {
                 if (!aligned(s, ea, size, text)) {
                     return;
                 }
-                boolean store = holds(s, m.dataAddress(s, ea), size) && load(m, s, ea, size) == s.reservationValue;
+                boolean store = holds(s, m.storeAddress(s, ea), size) && load(m, s, ea, size) == s.reservationValue;
                 if (store) {
                     long value = s.gpr[rs.raw(i)];
                     switch (size) {

@@ -51,6 +51,7 @@ public final class SemanticsBinder {
         SpecialRegisterOps.bind(b);
         StorageControlOps.bind(b);
         ProcessorControlOps.bind(b);
+        MmuOps.bind(b);
         ReservationOps.bind(b);
         LoadStoreMultipleOps.bind(b);
         RandomNumberOps.bind(b);

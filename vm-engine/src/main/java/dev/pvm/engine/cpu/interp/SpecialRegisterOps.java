@@ -106,11 +106,10 @@ final class SpecialRegisterOps {
                     case Spr.SRR0 -> s.srr0;
                     case Spr.SRR1 -> s.srr1;
                     case Spr.CFAR -> s.cfar;
-                    case Spr.AMR, Spr.AMR_USER -> s.amr;
-                    case Spr.PIDR -> s.pidr;
+                    // The MMU's registers live in VcpuMmu: writing them invalidates softmmu TLB entries.
+                    case Spr.AMR, Spr.AMR_USER, Spr.PIDR, Spr.UAMOR, Spr.IAMR -> s.mmu.read(n);
                     case Spr.CTRL_READ -> s.ctrl;
                     case Spr.FSCR -> s.fscr;
-                    case Spr.UAMOR -> s.uamor;
                     case Spr.PSPB -> s.pspb;
                     case Spr.VRSAVE -> s.vrsave;
                     case Spr.TB, Spr.PURR, Spr.SPURR -> timeBase.read();
@@ -119,7 +118,6 @@ final class SpecialRegisterOps {
                     case Spr.SPRG3_USER -> s.sprg[3];
                     case Spr.PVR -> model.pvr();
                     case Spr.TAR -> s.tar;
-                    case Spr.IAMR -> s.iamr;
                     case Spr.PIR -> s.index;
                     case Spr.PPR -> s.ppr;
                     // PPR32 is the high word of PPR (Book II 3.1).
@@ -157,21 +155,14 @@ final class SpecialRegisterOps {
                     case Spr.SRR0 -> s.srr0 = value;
                     case Spr.SRR1 -> s.srr1 = value;
                     case Spr.CFAR -> s.cfar = value;
-                    // Problem state changes only the AMR bits UAMOR allows; the hypervisor's AMOR allows all
-                    // (Book III 5.7.13; QEMU spr_write_amr with pseries' AMOR of all ones).
-                    case Spr.AMR, Spr.AMR_USER -> {
-                        long mask = s.problemState() ? s.uamor : -1L;
-                        s.amr = (s.amr & ~mask) | (value & mask);
-                    }
-                    case Spr.PIDR -> s.pidr = value;
+                    // VcpuMmu applies UAMOR in problem state (Book III 5.7.13) and flushes what the change affects.
+                    case Spr.AMR, Spr.AMR_USER, Spr.PIDR, Spr.UAMOR, Spr.IAMR -> s.mmu.write(s.msr, n, value);
                     case Spr.CTRL_WRITE -> s.ctrl = (value & CTRL_RUN) != 0 ? CTRL_RUN | CTRL_THREAD_RUN : 0;
                     case Spr.FSCR -> s.fscr = value;
-                    case Spr.UAMOR -> s.uamor = value;
                     case Spr.PSPB -> s.pspb = (int) value;
                     case Spr.VRSAVE -> s.vrsave = (int) value;
                     case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0] = value;
                     case Spr.TAR -> s.tar = value;
-                    case Spr.IAMR -> s.iamr = value;
                     case Spr.PPR -> setPriority(s, value);
                     case Spr.PPR32 -> setPriority(s, value << 32);
                     default -> throw new IllegalStateException("SPR " + n + " is in the table without a write");

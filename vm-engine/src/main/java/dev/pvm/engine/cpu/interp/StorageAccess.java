@@ -3,16 +3,23 @@ package dev.pvm.engine.cpu.interp;
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.mmu.AccessKind;
+import dev.pvm.engine.cpu.mmu.SoftTlb;
 import dev.pvm.engine.memory.GuestMemory;
 import dev.pvm.engine.memory.GuestMemoryAccessException;
 import java.nio.ByteOrder;
 
 /**
- * The CPU's view of storage: effective address to real address (real mode only until the MMU exists) and the
- * byte order MSR[LE] selects (Book I 1.10). Every load and store of the semantics goes through here.
+ * The CPU's view of storage: effective address to real address and the byte order MSR[LE] selects (Book I
+ * 1.10). Every load, store and fetch of the semantics goes through here.
  *
  * <p>In real mode (MSR[IR]/MSR[DR] = 0) effective address bits 0:3 are ignored, as on POWER9 and in QEMU's
- * real-mode path: Linux runs its early code at 0xc000... addresses before it turns relocation on.
+ * real-mode path: Linux runs its early code at 0xc000... addresses before it turns relocation on. A PAPR guest's
+ * real addresses are the partition's (QEMU's virtual hypervisor adds no RMA offset or bound). With relocation
+ * on, the vCPU's MMU ({@link CpuState#mmu}) translates, or raises the segment or storage interrupt.
+ *
+ * <p>A relocated access that crosses a 4 KiB boundary is done a byte at a time, each byte translated, since the
+ * two pages may map anywhere; every byte is translated before any is stored, so a fault stores nothing.
  */
 public final class StorageAccess {
 
@@ -34,24 +41,27 @@ public final class StorageAccess {
         return s.littleEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     }
 
-    /** The real address of a data access at effective address {@code ea}. */
-    public long dataAddress(CpuState s, long ea) {
-        if ((s.msr & Msr.DR) != 0) {
-            throw new GuestInterruptSignal(new GuestInterrupt.DataStorage(ea,
-                    GuestInterrupt.DataStorage.DSISR_NO_TRANSLATION,
-                    "data relocation (MSR[DR]=1) needs the MMU, which is not implemented yet"));
-        }
-        return ea & CpuState.REAL_MODE_ADDRESS_MASK;
+    /** The real address of a load at effective address {@code ea}. */
+    public long loadAddress(CpuState s, long ea) {
+        return (s.msr & Msr.DR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
+                : s.mmu.translate(s.msr, ea, AccessKind.LOAD);
+    }
+
+    /** The real address of a store at effective address {@code ea}. */
+    public long storeAddress(CpuState s, long ea) {
+        return (s.msr & Msr.DR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
+                : s.mmu.translate(s.msr, ea, AccessKind.STORE);
+    }
+
+    /** The real address of an instruction fetch at {@code ea}. */
+    public long fetchAddress(CpuState s, long ea) {
+        return (s.msr & Msr.IR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
+                : s.mmu.translate(s.msr, ea, AccessKind.FETCH);
     }
 
     /** Fetches the instruction word at {@code ea} in the current byte order. */
     public int fetch(CpuState s, long ea) {
-        if ((s.msr & Msr.IR) != 0) {
-            throw new GuestInterruptSignal(new GuestInterrupt.InstructionStorage(ea,
-                    GuestInterrupt.InstructionStorage.SRR1_NO_TRANSLATION,
-                    "instruction relocation (MSR[IR]=1) needs the MMU, which is not implemented yet"));
-        }
-        long real = ea & CpuState.REAL_MODE_ADDRESS_MASK;
+        long real = fetchAddress(s, ea);
         try {
             return memory.fetch32(real, order(s));
         } catch (GuestMemoryAccessException e) {
@@ -59,65 +69,128 @@ public final class StorageAccess {
         }
     }
 
+    /** Whether a relocated data access of {@code size} bytes at {@code ea} spans two 4 KiB pages. */
+    private static boolean splits(CpuState s, long ea, int size) {
+        return (s.msr & Msr.DR) != 0 && (ea & SoftTlb.PAGE_OFFSET) > SoftTlb.PAGE_OFFSET + 1 - size;
+    }
+
+    /** A load that spans two pages, byte by byte, assembled in {@code order}. */
+    private long splitLoad(CpuState s, long ea, int size, ByteOrder order) {
+        long value = 0;
+        for (int i = 0; i < size; i++) {
+            long b = memory.load8(loadAddress(s, s.ea(ea + i)));
+            value |= order == ByteOrder.BIG_ENDIAN ? b << (8 * (size - 1 - i)) : b << (8 * i);
+        }
+        return value;
+    }
+
+    /** A store that spans two pages: every byte translated first, then written. */
+    private void splitStore(CpuState s, long ea, int size, long value, ByteOrder order) {
+        long[] real = new long[size];
+        for (int i = 0; i < size; i++) {
+            real[i] = storeAddress(s, s.ea(ea + i));
+        }
+        for (int i = 0; i < size; i++) {
+            int shift = order == ByteOrder.BIG_ENDIAN ? 8 * (size - 1 - i) : 8 * i;
+            memory.store8(real[i], (int) (value >>> shift));
+        }
+    }
+
+    private int load16(CpuState s, long ea, ByteOrder order) {
+        return splits(s, ea, 2) ? (int) splitLoad(s, ea, 2, order) : memory.load16(loadAddress(s, ea), order);
+    }
+
+    private int load32(CpuState s, long ea, ByteOrder order) {
+        return splits(s, ea, 4) ? (int) splitLoad(s, ea, 4, order) : memory.load32(loadAddress(s, ea), order);
+    }
+
+    private long load64(CpuState s, long ea, ByteOrder order) {
+        return splits(s, ea, 8) ? splitLoad(s, ea, 8, order) : memory.load64(loadAddress(s, ea), order);
+    }
+
+    private void store16(CpuState s, long ea, long value, ByteOrder order) {
+        if (splits(s, ea, 2)) {
+            splitStore(s, ea, 2, value, order);
+        } else {
+            memory.store16(storeAddress(s, ea), (int) value, order);
+        }
+    }
+
+    private void store32(CpuState s, long ea, long value, ByteOrder order) {
+        if (splits(s, ea, 4)) {
+            splitStore(s, ea, 4, value, order);
+        } else {
+            memory.store32(storeAddress(s, ea), (int) value, order);
+        }
+    }
+
+    private void store64(CpuState s, long ea, long value, ByteOrder order) {
+        if (splits(s, ea, 8)) {
+            splitStore(s, ea, 8, value, order);
+        } else {
+            memory.store64(storeAddress(s, ea), value, order);
+        }
+    }
+
     public int load8(CpuState s, long ea) {
-        return memory.load8(dataAddress(s, ea));
+        return memory.load8(loadAddress(s, ea));
     }
 
     public int load16(CpuState s, long ea) {
-        return memory.load16(dataAddress(s, ea), order(s));
+        return load16(s, ea, order(s));
     }
 
     public int load32(CpuState s, long ea) {
-        return memory.load32(dataAddress(s, ea), order(s));
+        return load32(s, ea, order(s));
     }
 
     public long load64(CpuState s, long ea) {
-        return memory.load64(dataAddress(s, ea), order(s));
+        return load64(s, ea, order(s));
     }
 
     public void store8(CpuState s, long ea, long value) {
-        memory.store8(dataAddress(s, ea), (int) value);
+        memory.store8(storeAddress(s, ea), (int) value);
     }
 
     public void store16(CpuState s, long ea, long value) {
-        memory.store16(dataAddress(s, ea), (int) value, order(s));
+        store16(s, ea, value, order(s));
     }
 
     public void store32(CpuState s, long ea, long value) {
-        memory.store32(dataAddress(s, ea), (int) value, order(s));
+        store32(s, ea, value, order(s));
     }
 
     public void store64(CpuState s, long ea, long value) {
-        memory.store64(dataAddress(s, ea), value, order(s));
+        store64(s, ea, value, order(s));
     }
 
     /** Byte-reversed loads and stores (lhbrx, lwbrx, ldbrx, st*brx): the opposite of the current order. */
     public int load16Reversed(CpuState s, long ea) {
-        return memory.load16(dataAddress(s, ea), reversed(s));
+        return load16(s, ea, reversed(s));
     }
 
     public int load32Reversed(CpuState s, long ea) {
-        return memory.load32(dataAddress(s, ea), reversed(s));
+        return load32(s, ea, reversed(s));
     }
 
     public long load64Reversed(CpuState s, long ea) {
-        return memory.load64(dataAddress(s, ea), reversed(s));
+        return load64(s, ea, reversed(s));
     }
 
     public void store16Reversed(CpuState s, long ea, long value) {
-        memory.store16(dataAddress(s, ea), (int) value, reversed(s));
+        store16(s, ea, value, reversed(s));
     }
 
     public void store32Reversed(CpuState s, long ea, long value) {
-        memory.store32(dataAddress(s, ea), (int) value, reversed(s));
+        store32(s, ea, value, reversed(s));
     }
 
     public void store64Reversed(CpuState s, long ea, long value) {
-        memory.store64(dataAddress(s, ea), value, reversed(s));
+        store64(s, ea, value, reversed(s));
     }
 
-    /** Sets {@code length} bytes at {@code ea} to zero (dcbz). */
+    /** Sets {@code length} bytes at {@code ea} to zero (dcbz: an aligned block, inside one page). */
     public void zero(CpuState s, long ea, int length) {
-        memory.fill(dataAddress(s, ea), length, (byte) 0);
+        memory.fill(storeAddress(s, ea), length, (byte) 0);
     }
 }

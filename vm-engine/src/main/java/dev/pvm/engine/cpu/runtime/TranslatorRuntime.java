@@ -3,15 +3,17 @@ package dev.pvm.engine.cpu.runtime;
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.interp.StorageAccess;
+import dev.pvm.engine.cpu.mmu.SoftTlb;
 import dev.pvm.engine.cpu.runtime.HelperEffect.Effect;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * The entry points translated code calls for guest memory. Each access has an inline fast path: real mode
- * (MSR[DR]=0), inside the RAM block at address 0, and for stores a page without translated code; anything else
- * goes through {@link StorageAccess} exactly as the interpreter does (same faults, same MMIO behaviour).
+ * The entry points translated code calls for guest memory. Each access has an inline fast path: a real address
+ * (MSR[DR]=0, or a hit in the vCPU's softmmu TLB with relocation on) inside the RAM block at address 0, and for
+ * stores a page without translated code; anything else goes through {@link StorageAccess} exactly as the
+ * interpreter does (same translation, faults and MMIO behaviour).
  *
  * <p>The {@code le}/{@code be} entry points name the byte order of the access; a unit translated for one byte
  * order uses the other for the byte-reversed instructions, so the slow path picks the reversed accessor when
@@ -57,18 +59,44 @@ public final class TranslatorRuntime {
         this.storage = storage;
     }
 
-    /** The real address for an inline access, or -1 when the access must take the slow path. */
-    private long inlineAddress(CpuState cpu, long ea) {
-        if ((cpu.msr & Msr.DR) != 0) {
-            return -1;
+    /**
+     * The real address for an inline load, or -1 when the access must take the slow path. With data relocation
+     * on, the vCPU's TLB answers (an index and a compare); a miss, or an access crossing into the next page,
+     * goes to the slow path, which translates and fills the TLB.
+     */
+    private long inlineLoadAddress(CpuState cpu, long ea, int size) {
+        long msr = cpu.msr;
+        long a;
+        if ((msr & Msr.DR) == 0) {
+            a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
+        } else {
+            SoftTlb tlb = cpu.mmu.tlb;
+            int i = SoftTlb.index(ea, msr);
+            long offset = ea & SoftTlb.PAGE_OFFSET;
+            if (tlb.readTag[i] != ea - offset || offset > SoftTlb.PAGE_OFFSET + 1 - size) {
+                return -1;
+            }
+            a = tlb.realPage[i] | offset;
         }
-        long a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
         return a <= inlineLimit ? a : -1;
     }
 
+    /** As {@link #inlineLoadAddress} for a store, which also needs a page without translated code. */
     private long inlineStoreAddress(CpuState cpu, long ea, int size) {
-        long a = inlineAddress(cpu, ea);
-        if (a < 0 || trap[(int) (a >>> CodePageMap.PAGE_SHIFT)] != 0
+        long msr = cpu.msr;
+        long a;
+        if ((msr & Msr.DR) == 0) {
+            a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
+        } else {
+            SoftTlb tlb = cpu.mmu.tlb;
+            int i = SoftTlb.index(ea, msr);
+            long offset = ea & SoftTlb.PAGE_OFFSET;
+            if (tlb.writeTag[i] != ea - offset || offset > SoftTlb.PAGE_OFFSET + 1 - size) {
+                return -1;
+            }
+            a = tlb.realPage[i] | offset;
+        }
+        if (a > inlineLimit || trap[(int) (a >>> CodePageMap.PAGE_SHIFT)] != 0
                 || trap[(int) ((a + size - 1) >>> CodePageMap.PAGE_SHIFT)] != 0) {
             return -1;
         }
@@ -76,63 +104,70 @@ public final class TranslatorRuntime {
     }
 
     /**
-     * A store that the trap bytes stopped: refused (before anything is written) when it overwrites translated
-     * code, else let through to the slow path, which journals it in lockstep mode.
+     * A store that the trap bytes (or a TLB miss) stopped: refused (before anything is written) when it
+     * overwrites translated code, else let through to the slow path, which journals it in lockstep mode. With
+     * relocation on, the store is translated here (faulting as the store would); each byte when it crosses pages.
      */
     private void trappedStore(CpuState cpu, long ea, int size) {
-        if ((cpu.msr & Msr.DR) != 0) {
+        if ((cpu.msr & Msr.DR) == 0) {
+            if (pages.overlapsCode(ea & CpuState.REAL_MODE_ADDRESS_MASK, size)) {
+                throw CodeModifiedSignal.INSTANCE;
+            }
             return;
         }
-        long a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
-        if (pages.overlapsCode(a, size)) {
-            throw CodeModifiedSignal.INSTANCE;
+        boolean crosses = (ea & SoftTlb.PAGE_OFFSET) > SoftTlb.PAGE_OFFSET + 1 - size;
+        for (int i = 0; i < (crosses ? size : 1); i++) {
+            long a = storage.storeAddress(cpu, cpu.ea(ea + i));
+            if (pages.overlapsCode(a, crosses ? 1 : size)) {
+                throw CodeModifiedSignal.INSTANCE;
+            }
         }
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 1);
         return a >= 0 ? ram.get(ValueLayout.JAVA_BYTE, a) & 0xff : storage.load8(cpu, ea);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16be(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 2);
         return a >= 0 ? ram.get(SHORT_BE, a) & 0xffff
                 : (!cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16le(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 2);
         return a >= 0 ? ram.get(SHORT_LE, a) & 0xffff
                 : (cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32be(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 4);
         return a >= 0 ? ram.get(INT_BE, a)
                 : (!cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32le(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 4);
         return a >= 0 ? ram.get(INT_LE, a)
                 : (cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64be(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 8);
         return a >= 0 ? ram.get(LONG_BE, a)
                 : (!cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64le(CpuState cpu, long ea) {
-        long a = inlineAddress(cpu, ea);
+        long a = inlineLoadAddress(cpu, ea, 8);
         return a >= 0 ? ram.get(LONG_LE, a)
                 : (cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }

@@ -1,17 +1,20 @@
 package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.StorageAccess;
 import dev.pvm.engine.cpu.isa.InsnPattern;
+import dev.pvm.engine.cpu.mmu.SoftTlb;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Finds translation units: instructions from a start address, through conditional branches, up to the first
- * unconditional branch (or a call, a return, an undecodable word, a fetch fault, or the size limit). A
+ * unconditional branch (or a call, a return, an undecodable word, a fetch fault, the size limit, or with
+ * instruction relocation the end of the 4 KiB page). A
  * conditional branch may fall through, so a unit holds several basic blocks and the loops among them.
  *
  * <p>{@code sc} always forms a unit of its own: it calls the hypervisor or raises, and lockstep mode must
@@ -38,8 +41,13 @@ public final class BlockScanner {
     public TranslationUnit scan(CpuState cpu, long pc, int maxInsns) {
         List<Integer> words = new ArrayList<>();
         List<InsnPattern> rows = new ArrayList<>();
+        boolean relocated = (cpu.msr & Msr.IR) != 0;
         for (int n = 0; n < maxInsns; n++) {
             long a = pc + 4L * n;
+            // With instruction relocation the next page may map anywhere: a unit stays within one page.
+            if (relocated && n > 0 && (a & SoftTlb.PAGE_OFFSET) == 0) {
+                break;
+            }
             int w;
             try {
                 w = storage.fetch(cpu, a);

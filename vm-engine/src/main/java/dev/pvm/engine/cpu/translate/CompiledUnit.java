@@ -18,6 +18,11 @@ public abstract class CompiledUnit {
     protected final Semantics[] fallbacks;
 
     final long startPc;
+    /**
+     * Real address of the first instruction, set when the unit is cached: stores to code find their units by it,
+     * and a unit translated with instruction relocation on runs only while its page still maps there.
+     */
+    long realStart;
     final long mode;
     final int length;
     /** Target address of each direct exit. */
@@ -50,6 +55,10 @@ public abstract class CompiledUnit {
 
     public long startPc() {
         return startPc;
+    }
+
+    public long realStart() {
+        return realStart;
     }
 
     public int length() {

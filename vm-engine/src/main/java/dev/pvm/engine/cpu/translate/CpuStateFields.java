@@ -17,6 +17,11 @@ final class CpuStateFields {
 
     /** Fields that describe the run loop rather than the architecture. */
     private static final List<String> IGNORED = List.of("index", "stopRequested");
+    /**
+     * Fields copied by reference and not compared: the vCPU's MMU (SLB, TLB) is one object that lockstep's shadow
+     * states share with the vCPU, as both executions see the same translations.
+     */
+    private static final List<String> SHARED = List.of("mmu");
 
     private static final List<Field> FIELDS = new ArrayList<>();
 
@@ -52,6 +57,9 @@ final class CpuStateFields {
         List<String> out = new ArrayList<>();
         try {
             for (Field f : FIELDS) {
+                if (SHARED.contains(f.getName())) {
+                    continue;
+                }
                 Object e = f.get(expected);
                 Object a = f.get(actual);
                 if (f.getType().isArray()) {

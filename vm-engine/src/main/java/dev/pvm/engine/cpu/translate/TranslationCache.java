@@ -1,6 +1,5 @@
 package dev.pvm.engine.cpu.translate;
 
-import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.runtime.CodePageMap;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,8 +9,9 @@ import java.util.Map;
 /**
  * Translated units by entry address and mode, and the pages each one was translated from. The lookup is an
  * open-addressing table of primitive keys (no boxing on the dispatch path). Keys are effective addresses:
- * translated code embeds them (LR values, CIA on faults); pages are tracked by real address, which is what
- * stores see.
+ * translated code embeds them (LR values, CIA on faults), plus the real address the code was fetched from, so
+ * that with instruction relocation the same effective address mapped to other code (another process) finds
+ * its own unit; pages are tracked by real address, which is what stores see.
  */
 public final class TranslationCache {
 
@@ -38,27 +38,31 @@ public final class TranslationCache {
         return (int) (h >>> 40) & mask;
     }
 
-    /** The unit for {@code pc} in {@code mode}, or null. */
-    public CompiledUnit get(long pc, long mode) {
+    /** The unit for {@code pc} in {@code mode} fetched from real address {@code real}, or null. */
+    public CompiledUnit get(long pc, long mode, long real) {
         int mask = units.length - 1;
         for (int i = hash(pc, mask);; i = (i + 1) & mask) {
             CompiledUnit u = units[i];
             if (u == null) {
                 return null;
             }
-            if (keys[i] == pc && modes[i] == mode) {
+            if (keys[i] == pc && modes[i] == mode && u.realStart == real) {
                 return u;
             }
         }
     }
 
-    /** Adds a unit and records the real pages it covers. */
-    public void put(CompiledUnit unit, CodePageMap pages) {
+    /**
+     * Adds a unit fetched from real address {@code real} and records the real pages it covers (a relocated unit
+     * never crosses a page: {@link BlockScanner} stops there).
+     */
+    public void put(CompiledUnit unit, long real, CodePageMap pages) {
         if (size * 2 >= units.length) {
             rehash(units.length * 2);
         }
+        unit.realStart = real;
         insert(unit);
-        long start = unit.startPc() & CpuState.REAL_MODE_ADDRESS_MASK;
+        long start = real;
         long end = start + 4L * unit.length();
         for (long p = start >>> CodePageMap.PAGE_SHIFT; p <= (end - 1) >>> CodePageMap.PAGE_SHIFT; p++) {
             byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(unit);

@@ -6,7 +6,9 @@ import dev.pvm.engine.cpu.Hypervisor;
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.decode.Decoder;
+import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
+import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.runtime.CodePageMap;
 import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.TrackingMemory;
@@ -23,9 +25,14 @@ import org.objectweb.asm.MethodTooLargeException;
  * follows its exit, through the exit's chain slot for a direct branch or the unit's one-entry cache for an
  * indirect one, so the hash lookup only happens for new or invalidated successors.
  *
- * <p>It falls back to the interpreter, one instruction at a time, where it does not translate: 32-bit mode,
- * instruction relocation (no MMU yet), an undecodable or unfetchable word (the interpreter raises the right
- * interrupt), and a store that hit translated code (the interpreter performs it, invalidating the page).
+ * <p>It falls back to the interpreter, one instruction at a time, where it does not translate: 32-bit mode, an
+ * undecodable or unfetchable word (the interpreter raises the right interrupt), and a store that hit translated
+ * code (the interpreter performs it, invalidating the page).
+ *
+ * <p>With instruction relocation (MSR[IR]=1) a unit lies within one 4 KiB page and remembers the real address it
+ * was fetched from; entering it, through the cache or a chain slot, first translates NIA through the vCPU's
+ * instruction TLB (an index and a compare) and runs the unit only if the page still maps to that real address.
+ * So a changed mapping never runs stale code, and stores to code still find their units by real page.
  */
 public final class TranslatorExecutor implements CpuExecutor {
 
@@ -83,13 +90,14 @@ public final class TranslatorExecutor implements CpuExecutor {
                 u = unitFor(cpu);
             } else if (exit >= 0) {
                 u = prev.chained[exit];
-                if (u == null || !u.valid) {
+                if (u == null || !u.valid || !mapsTo(cpu, u)) {
                     u = unitFor(cpu);
                     prev.chained[exit] = u;
                 }
             } else {
                 u = prev.indirectUnit;
-                if (u == null || !u.valid || prev.indirectPc != cpu.nia || u.mode != (cpu.msr & TranslationUnit.MODE_MASK)) {
+                if (u == null || !u.valid || prev.indirectPc != cpu.nia
+                        || u.mode != (cpu.msr & TranslationUnit.MODE_MASK) || !mapsTo(cpu, u)) {
                     u = unitFor(cpu);
                     prev.indirectPc = cpu.nia;
                     prev.indirectUnit = u;
@@ -145,7 +153,32 @@ public final class TranslatorExecutor implements CpuExecutor {
     }
 
     private static boolean translatable(CpuState cpu) {
-        return (cpu.msr & Msr.SF) != 0 && (cpu.msr & Msr.IR) == 0;
+        return (cpu.msr & Msr.SF) != 0;
+    }
+
+    /**
+     * The real address of the instruction at NIA, or -1 when fetching it faults (the interpreter then raises the
+     * interrupt). With relocation on, a hit in the instruction TLB costs an index and a compare.
+     */
+    private long realPc(CpuState cpu) {
+        long pc = cpu.nia;
+        if ((cpu.msr & Msr.IR) == 0) {
+            return pc & CpuState.REAL_MODE_ADDRESS_MASK;
+        }
+        long real = cpu.mmu.tlb.lookup(pc, cpu.msr, AccessKind.FETCH);
+        if (real >= 0) {
+            return real;
+        }
+        try {
+            return interpreter.storage().fetchAddress(cpu, pc);
+        } catch (GuestInterruptSignal fault) {
+            return -1;
+        }
+    }
+
+    /** Whether unit {@code u} (the successor at NIA) was translated from the code NIA now maps to. */
+    private boolean mapsTo(CpuState cpu, CompiledUnit u) {
+        return (u.mode & Msr.IR) == 0 || realPc(cpu) == u.realStart;
     }
 
     /** The unit at NIA in the current mode, translated now if new; null where the translator does not go. */
@@ -154,14 +187,18 @@ public final class TranslatorExecutor implements CpuExecutor {
             return null;
         }
         long pc = cpu.nia;
+        long real = realPc(cpu);
+        if (real < 0) {
+            return null;
+        }
         long mode = cpu.msr & TranslationUnit.MODE_MASK;
-        CompiledUnit u = cache.get(pc, mode);
+        CompiledUnit u = cache.get(pc, mode, real);
         if (u == null) {
             u = translateAt(cpu, pc);
             if (u == null) {
                 return null;
             }
-            cache.put(u, pages);
+            cache.put(u, real, pages);
         }
         return u;
     }

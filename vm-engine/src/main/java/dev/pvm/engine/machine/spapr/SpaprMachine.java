@@ -13,6 +13,8 @@ import dev.pvm.engine.cpu.interrupt.CheckstopException;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.interrupt.InterruptDelivery;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.cpu.mmu.HashPageSizes;
+import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
@@ -28,9 +30,11 @@ import dev.pvm.engine.devices.xics.XicsHcalls;
 import dev.pvm.engine.devices.xics.XicsRtas;
 import dev.pvm.engine.hcall.CpuCharacteristicsHcall;
 import dev.pvm.engine.hcall.CpuHcalls;
+import dev.pvm.engine.hcall.HashPageTableHcalls;
 import dev.pvm.engine.hcall.HcallTable;
 import dev.pvm.engine.hcall.LogicalCiHcalls;
 import dev.pvm.engine.hcall.PageInitHcall;
+import dev.pvm.engine.hcall.ProcessTableHcall;
 import dev.pvm.engine.hcall.RandomHcall;
 import dev.pvm.engine.hcall.TermHcalls;
 import dev.pvm.engine.hcall.VcpuScheduling;
@@ -80,6 +84,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SpaprMachine.class.getName());
+    /** QEMU's default cap-hpt-max-page-size: 64 KiB. */
+    private static final int MAX_HASH_PAGE_SHIFT = 16;
 
     /** Longest a call blocks idle before returning CONTINUE (so pause and stop requests are seen). */
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -91,6 +97,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private final AddressSpace memory;
     private final SpaprVcpu[] vcpus;
     private final TimeBase timeBase;
+    /** The partition's MMU: the HPT or the registered process table, and every vCPU's SLB and TLB. */
+    private final PartitionMmu mmu;
     private final Disassembler disassembler;
     private final HcallTable hcalls;
     private final RtasTable rtas;
@@ -127,6 +135,11 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         TermHcalls.register(hcalls, terminals);
         hcalls.register(RtasTable.H_RTAS, "H_RTAS", null, rtas::hcall);
         CpuHcalls.register(hcalls, new Scheduling());
+        // The MMU: QEMU's HPT size rule, and its pseries page sizes (base = actual, at most 64 KiB).
+        this.mmu = new PartitionMmu(config.mmu(), memory, HptSizing.shiftForRam(config.memoryBytes()),
+                HashPageSizes.power9().limitedTo(MAX_HASH_PAGE_SHIFT));
+        HashPageTableHcalls.register(hcalls, mmu, memory);
+        ProcessTableHcall.register(hcalls, mmu);
         ConsoleRtas.register(rtas, terminals.getFirst());
         TimeOfDayRtas.register(rtas, clock);
         PowerRtas.register(rtas, this);
@@ -159,8 +172,9 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         ExecutionMode mode = ExecutionMode.fromSystemProperty();
         this.vcpus = new SpaprVcpu[config.vcpus()];
         for (int i = 0; i < vcpus.length; i++) {
-            vcpus[i] = new SpaprVcpu(new CpuState(i),
-                    CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel));
+            CpuState cpu = new CpuState(i);
+            mmu.attach(cpu, cpuModel.slbEntries());
+            vcpus[i] = new SpaprVcpu(cpu, CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel));
         }
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
@@ -243,6 +257,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
      * Only while no vCPU runs a slice.
      */
     public void reset() {
+        mmu.reset();
         for (SpaprVcpu v : vcpus) {
             v.cpu.reset(Msr.KERNEL_ENTRY);
             v.reset();
@@ -678,6 +693,11 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         return rtas;
     }
 
+    /** The partition's MMU. */
+    public PartitionMmu mmu() {
+        return mmu;
+    }
+
     /** The interrupt controller. */
     public Xics xics() {
         return xics;
@@ -706,6 +726,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     /** Frees guest RAM, unmaps device memory and closes the PHBs' device files. */
     @Override
     public void close() {
+        mmu.close();
         memory.close();
         phbs.forEach(SpaprPhb::close);
     }

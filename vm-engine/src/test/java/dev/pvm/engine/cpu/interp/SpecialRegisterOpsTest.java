@@ -6,6 +6,7 @@ import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Decrementer;
 import dev.pvm.engine.cpu.Fscr;
 import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.Spr;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -122,11 +123,11 @@ class SpecialRegisterOpsTest {
 
     @Test
     void problemStateAmrWritesOnlyTheBitsUamorAllows() {
-        t.cpu.uamor = 0xff00;
-        t.cpu.amr = 0x00ff;
+        t.cpu.mmu.write(Msr.SF, Spr.UAMOR, 0xff00);
+        t.cpu.mmu.write(Msr.SF, Spr.AMR, 0x00ff);
         t.cpu.setMsr(Msr.SF | Msr.PR);
         t.set(3, 0xf0f0).exec("mtspr 13,r3", "mfspr r4,13");
-        assertThat(t.cpu.amr).isEqualTo(0xf0ff);
+        assertThat(t.cpu.mmu.read(Spr.AMR)).isEqualTo(0xf0ff);
         assertThat(t.r(4)).isEqualTo(0xf0ff);
     }
 

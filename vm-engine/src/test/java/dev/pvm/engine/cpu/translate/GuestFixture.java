@@ -30,6 +30,7 @@ final class GuestFixture implements AutoCloseable {
     final CpuExecutor executor;
     private final InsnAssembler asm = new InsnAssembler(TABLE);
     private long end = CODE;
+    private dev.pvm.engine.cpu.mmu.PartitionMmu partition;
 
     GuestFixture(ExecutionMode mode, boolean littleEndian) {
         this(mode, littleEndian, EmitterTable.standard(TABLE));
@@ -76,8 +77,35 @@ final class GuestFixture implements AutoCloseable {
         return executor.run(cpu, budget);
     }
 
+    /**
+     * Turns instruction and data relocation on through a radix partition whose tables (built at 0xA0000 up) map
+     * EA {@code eaBase} + x onto real x for the first 640 KiB, with 64 KiB pages, PID 0. The partition is closed
+     * with the fixture.
+     *
+     * @return the page tables, for remapping
+     */
+    dev.pvm.engine.cpu.mmu.RadixTables relocate(long eaBase) {
+        var tables = new dev.pvm.engine.cpu.mmu.RadixTables(memory, 0xA_0000, 0xB_0000);
+        long rwx = dev.pvm.engine.cpu.mmu.RadixTables.R | dev.pvm.engine.cpu.mmu.RadixTables.C
+                | dev.pvm.engine.cpu.mmu.RadixTables.READ_WRITE | dev.pvm.engine.cpu.mmu.RadixTables.EXECUTE;
+        for (long x = 0; x < 0xA_0000; x += 0x1_0000) {
+            tables.map(0, eaBase + x, x, 16, rwx);
+        }
+        partition = new dev.pvm.engine.cpu.mmu.PartitionMmu(dev.pvm.engine.machine.MmuMode.RADIX, memory, 18,
+                dev.pvm.engine.cpu.mmu.HashPageSizes.power9());
+        partition.attach(cpu, 32);
+        // What H_REGISTER_PROC_TBL(NEW|RADIX|GTSE, table, 0, 0) leaves.
+        partition.registerProcessTable(0x8000_0000_0000_0000L | tables.processTable(), true, true);
+        cpu.setMsr(cpu.msr | Msr.IR | Msr.DR);
+        cpu.nia = eaBase + (cpu.nia & 0x0FFF_FFFF_FFFF_FFFFL);
+        return tables;
+    }
+
     @Override
     public void close() {
+        if (partition != null) {
+            partition.close();
+        }
         memory.close();
     }
 }

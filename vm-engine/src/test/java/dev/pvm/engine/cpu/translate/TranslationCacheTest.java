@@ -35,14 +35,31 @@ class TranslationCacheTest {
         for (int i = 0; i < 5000; i++) {
             CompiledUnit u = unit(0x10_0000 + 16L * i, i % 2 == 0 ? LE_MODE : BE_MODE, 4);
             units.add(u);
-            cache.put(u, pages);
+            cache.put(u, u.startPc(), pages);
         }
         assertThat(cache.size()).isEqualTo(5000);
         for (int i = 0; i < 5000; i++) {
             long mode = i % 2 == 0 ? LE_MODE : BE_MODE;
-            assertThat(cache.get(0x10_0000 + 16L * i, mode)).isSameAs(units.get(i));
-            assertThat(cache.get(0x10_0000 + 16L * i, mode ^ Msr.LE)).isNull();
+            assertThat(cache.get(0x10_0000 + 16L * i, mode, 0x10_0000 + 16L * i)).isSameAs(units.get(i));
+            assertThat(cache.get(0x10_0000 + 16L * i, mode ^ Msr.LE, 0x10_0000 + 16L * i)).isNull();
         }
+    }
+
+    @Test
+    void oneEffectiveAddressMayHoldUnitsOfSeveralRealPages() {
+        TranslationCache cache = new TranslationCache();
+        CodePageMap pages = new CodePageMap(1 << 20, cache::invalidatePage);
+        CompiledUnit processA = unit(0x1000, LE_MODE | Msr.IR, 4);
+        CompiledUnit processB = unit(0x1000, LE_MODE | Msr.IR, 4);
+        cache.put(processA, 0x7000, pages);
+        cache.put(processB, 0x9000, pages);
+        assertThat(cache.get(0x1000, LE_MODE | Msr.IR, 0x7000)).isSameAs(processA);
+        assertThat(cache.get(0x1000, LE_MODE | Msr.IR, 0x9000)).isSameAs(processB);
+        assertThat(cache.get(0x1000, LE_MODE | Msr.IR, 0x8000)).isNull();
+
+        pages.written(0x9000, 4);
+        assertThat(processB.valid()).isFalse();
+        assertThat(cache.get(0x1000, LE_MODE | Msr.IR, 0x7000)).isSameAs(processA);
     }
 
     @Test
@@ -52,17 +69,17 @@ class TranslationCacheTest {
         CompiledUnit first = unit(0x1000, LE_MODE, 8);
         CompiledUnit spanning = unit(0x1ff8, LE_MODE, 4); // 0x1ff8..0x2007: pages 1 and 2
         CompiledUnit other = unit(0x5000, LE_MODE, 8);
-        cache.put(first, pages);
-        cache.put(spanning, pages);
-        cache.put(other, pages);
+        cache.put(first, first.startPc(), pages);
+        cache.put(spanning, spanning.startPc(), pages);
+        cache.put(other, other.startPc(), pages);
 
         pages.written(0x2004, 4);
 
         assertThat(spanning.valid()).isFalse();
-        assertThat(cache.get(0x1ff8, LE_MODE)).isNull();
+        assertThat(cache.get(0x1ff8, LE_MODE, 0x1ff8)).isNull();
         assertThat(first.valid()).isTrue();
-        assertThat(cache.get(0x1000, LE_MODE)).isSameAs(first);
-        assertThat(cache.get(0x5000, LE_MODE)).isSameAs(other);
+        assertThat(cache.get(0x1000, LE_MODE, 0x1000)).isSameAs(first);
+        assertThat(cache.get(0x5000, LE_MODE, 0x5000)).isSameAs(other);
         assertThat(pages.holdsCode(2)).isFalse();
         assertThat(cache.invalidations()).isEqualTo(1);
 

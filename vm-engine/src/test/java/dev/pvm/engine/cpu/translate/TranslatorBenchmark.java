@@ -93,6 +93,11 @@ public final class TranslatorBenchmark {
         var programs = new java.util.LinkedHashMap<String, java.util.function.Consumer<GuestFixture>>();
         programs.put("crc32-asm", TranslatorBenchmark::crc32);
         programs.put("sum+calls", TranslatorBenchmark::sumWithCalls);
+        // The same with MSR[IR|DR]=1 (radix, EA = real): loads and stores through the softmmu TLB.
+        programs.put("sum+c IRDR", f -> {
+            sumWithCalls(f);
+            f.relocate(0);
+        });
         if (java.nio.file.Files.exists(image)) {
             programs.put("gcc-O2", compiled(image));
         } else {

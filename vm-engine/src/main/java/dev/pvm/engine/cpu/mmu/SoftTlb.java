@@ -1,0 +1,166 @@
+package dev.pvm.engine.cpu.mmu;
+
+import dev.pvm.engine.cpu.Msr;
+import java.util.Arrays;
+
+/**
+ * One vCPU's software TLB: a direct-mapped cache from a 4 KiB effective page to its real page, with separate
+ * tags for read, write and execute so that an access checks its permission with one compare (QEMU's softmmu
+ * TLB). Larger pages are cached 4 KiB at a time.
+ *
+ * <p>There are two halves, for MSR[PR] = 0 and 1, because a page's permissions differ between supervisor and
+ * problem state: switching between kernel and user needs no flush. The index therefore includes MSR[PR]
+ * ({@link #index}). A tag holds the page-aligned effective address, or {@link #INVALID}, which no aligned
+ * address equals.
+ *
+ * <p>An entry whose permissions depend on the AMR/IAMR (virtual page class keys, radix KUAP) is remembered, so
+ * that a write to those registers drops just those entries.
+ */
+public final class SoftTlb {
+
+    public static final int PAGE_SHIFT = 12;
+    public static final long PAGE_OFFSET = (1L << PAGE_SHIFT) - 1;
+    /** log2 of the entries per privilege half. */
+    public static final int INDEX_BITS = 9;
+    public static final int HALF = 1 << INDEX_BITS;
+    public static final long INVALID = -1L;
+
+    public static final int READ = 1;
+    public static final int WRITE = 2;
+    public static final int EXECUTE = 4;
+
+    /** Tags by index: the effective page that may be read, written, executed through the entry. */
+    public final long[] readTag = new long[2 * HALF];
+    public final long[] writeTag = new long[2 * HALF];
+    public final long[] execTag = new long[2 * HALF];
+    /** Real address of the entry's 4 KiB page. */
+    public final long[] realPage = new long[2 * HALF];
+    private final boolean[] keyDependent = new boolean[2 * HALF];
+    private int keyDependentCount;
+
+    public SoftTlb() {
+        flushAll();
+    }
+
+    /** The entry for {@code ea} under {@code msr}: the page bits of the address, plus MSR[PR] as the top bit. */
+    public static int index(long ea, long msr) {
+        return (int) ((ea >>> PAGE_SHIFT) & (HALF - 1)) | (int) ((msr & Msr.PR) >>> (14 - INDEX_BITS));
+    }
+
+    /** The tag array an access of {@code kind} checks. */
+    public long[] tags(AccessKind kind) {
+        return switch (kind) {
+            case LOAD -> readTag;
+            case STORE -> writeTag;
+            case FETCH -> execTag;
+        };
+    }
+
+    /** The real address of {@code ea} if the TLB permits a {@code kind} access, else -1. */
+    public long lookup(long ea, long msr, AccessKind kind) {
+        int i = index(ea, msr);
+        return tags(kind)[i] == (ea & ~PAGE_OFFSET) ? realPage[i] | (ea & PAGE_OFFSET) : -1;
+    }
+
+    /**
+     * Caches a translation of the 4 KiB page holding {@code ea}.
+     *
+     * @param permissions  {@link #READ} | {@link #WRITE} | {@link #EXECUTE} as the translation allows
+     * @param keyDependent whether the permissions were narrowed by the AMR/IAMR
+     */
+    public void fill(long ea, long msr, long real, int permissions, boolean keyDependent) {
+        int i = index(ea, msr);
+        long page = ea & ~PAGE_OFFSET;
+        // One real page per entry: tags left from another page would now point at this one's frame.
+        if (readTag[i] != page || writeTag[i] != page || execTag[i] != page) {
+            readTag[i] = INVALID;
+            writeTag[i] = INVALID;
+            execTag[i] = INVALID;
+        }
+        if ((permissions & READ) != 0) {
+            readTag[i] = page;
+        }
+        if ((permissions & WRITE) != 0) {
+            writeTag[i] = page;
+        }
+        if ((permissions & EXECUTE) != 0) {
+            execTag[i] = page;
+        }
+        realPage[i] = real & ~PAGE_OFFSET;
+        if (keyDependent && !this.keyDependent[i]) {
+            this.keyDependent[i] = true;
+            keyDependentCount++;
+        }
+    }
+
+    private void invalidate(int i) {
+        readTag[i] = INVALID;
+        writeTag[i] = INVALID;
+        execTag[i] = INVALID;
+        if (keyDependent[i]) {
+            keyDependent[i] = false;
+            keyDependentCount--;
+        }
+    }
+
+    public void flushAll() {
+        Arrays.fill(readTag, INVALID);
+        Arrays.fill(writeTag, INVALID);
+        Arrays.fill(execTag, INVALID);
+        Arrays.fill(keyDependent, false);
+        keyDependentCount = 0;
+    }
+
+    /** Drops every entry for an effective address in {@code [start, start + size)}, in both halves. */
+    public void flushRange(long start, long size) {
+        if (size >>> PAGE_SHIFT < HALF) {
+            for (long page = start & ~PAGE_OFFSET; page - start < size; page += 1L << PAGE_SHIFT) {
+                int i = (int) ((page >>> PAGE_SHIFT) & (HALF - 1));
+                flushIfTagged(i, page);
+                flushIfTagged(i + HALF, page);
+            }
+        } else {
+            for (int i = 0; i < 2 * HALF; i++) {
+                long page = tagOf(i);
+                if (page != INVALID && Long.compareUnsigned(page - start, size) < 0) {
+                    invalidate(i);
+                }
+            }
+        }
+    }
+
+    private void flushIfTagged(int i, long page) {
+        if (readTag[i] == page || writeTag[i] == page || execTag[i] == page) {
+            invalidate(i);
+        }
+    }
+
+    /**
+     * Drops every entry whose effective page {@code p} has {@code (p & mask) == value}: a segment or a radix
+     * quadrant.
+     */
+    public void flushMatching(long value, long mask) {
+        for (int i = 0; i < 2 * HALF; i++) {
+            long page = tagOf(i);
+            if (page != INVALID && (page & mask) == (value & mask)) {
+                invalidate(i);
+            }
+        }
+    }
+
+    private long tagOf(int i) {
+        return readTag[i] != INVALID ? readTag[i] : writeTag[i] != INVALID ? writeTag[i] : execTag[i];
+    }
+
+    /** The AMR or IAMR changed: drops the entries whose permissions came from them. */
+    public void flushKeyDependent() {
+        if (keyDependentCount == 0) {
+            return;
+        }
+        for (int i = 0; i < 2 * HALF; i++) {
+            if (keyDependent[i]) {
+                invalidate(i);
+            }
+        }
+    }
+}
