@@ -5,6 +5,7 @@ import dev.pvm.engine.machine.BootSource;
 import dev.pvm.engine.machine.InvalidVmConfigException;
 import dev.pvm.engine.machine.MachineConfig;
 import dev.pvm.engine.machine.MemoryNode;
+import dev.pvm.engine.machine.MmuMode;
 import dev.pvm.engine.machine.NumaProperties;
 import dev.pvm.proto.common.v1.BootSpec;
 import dev.pvm.proto.common.v1.KernelBoot;
@@ -67,7 +68,18 @@ final class CreateRequestMapper {
         List<MemoryNode> memory = memory(layout, memoryMib * MIB);
         NumaProperties numa = numa(layout, spec.getVcpus());
         String vmId = request.getVmId().isEmpty() ? spec.getName() : request.getVmId();
-        return new MachineConfig(vmId, spec.getMachine(), spec.getVcpus(), memory, numa, boot(spec.getBoot()));
+        return new MachineConfig(vmId, spec.getMachine(), spec.getVcpus(), memory, numa, boot(spec.getBoot()),
+                mmu(spec));
+    }
+
+    /** POWER9's default is radix (what QEMU's pseries negotiates with a POWER9 guest); hash only when asked. */
+    private static MmuMode mmu(VmSpec spec) {
+        return switch (spec.getMmu()) {
+            case MMU_MODE_UNSPECIFIED, MMU_MODE_RADIX -> MmuMode.RADIX;
+            case MMU_MODE_HASH -> MmuMode.HASH;
+            case UNRECOGNIZED -> throw new InvalidVmConfigException("spec.mmu", "unknown MMU mode "
+                    + spec.getMmuValue() + " (radix or hash)");
+        };
     }
 
     private static List<MemoryNode> memory(GuestLayout layout, long bytes) {

@@ -52,7 +52,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     private final AddressSpace memory;
     private final CpuState[] cpus;
     private final boolean[] running;
-    /** Runs the boot vCPU: the translator unless the {@code pvm.cpu.mode} system property says otherwise. */
+    /** Runs the boot vCPU in the mode {@link #create} was given (by default the {@code pvm.cpu.mode} property's). */
     private final CpuExecutor executor;
     private final Disassembler disassembler;
     private final HcallTable hcalls;
@@ -66,7 +66,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     private boolean resetRequested;
 
     private SpaprMachine(MachineConfig config, CpuModel cpuModel, AddressSpace memory, ConsoleSink console,
-            Clock clock) {
+            Clock clock, ExecutionMode mode) {
         this.config = config;
         this.cpuModel = cpuModel;
         this.memory = memory;
@@ -91,8 +91,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         long start = System.nanoTime();
         // 512 MHz from the host's monotonic clock: nanoseconds * 512 / 1000.
         TimeBase timeBase = () -> (System.nanoTime() - start) * 64 / 125;
-        this.executor = CpuExecutors.create(ExecutionMode.fromSystemProperty(), decoder, memory, hcalls, timeBase,
-                cpuModel);
+        this.executor = CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel);
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
     }
@@ -105,6 +104,14 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
      * @throws InvalidVmConfigException when the boot image cannot be loaded (naming the field)
      */
     public static SpaprMachine create(MachineConfig config, ConsoleSink console, Clock clock) {
+        return create(config, console, clock, ExecutionMode.fromSystemProperty());
+    }
+
+    /**
+     * As {@link #create(MachineConfig, ConsoleSink, Clock)}, with the vCPUs' execution mode given rather than
+     * taken from the {@code pvm.cpu.mode} system property (the {@code boot} command's {@code --cpu-mode}).
+     */
+    public static SpaprMachine create(MachineConfig config, ConsoleSink console, Clock clock, ExecutionMode mode) {
         List<RamRegion> regions = new ArrayList<>();
         try {
             for (MemoryNode node : config.memory()) {
@@ -115,7 +122,7 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
             throw new InvalidVmConfigException("spec.memory_mib", "cannot allocate guest RAM: " + e.getMessage(), e);
         }
         AddressSpace memory = new AddressSpace(regions);
-        SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock);
+        SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock, mode);
         try {
             machine.reset();
         } catch (RuntimeException e) {
