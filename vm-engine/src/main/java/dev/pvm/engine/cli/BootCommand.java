@@ -19,6 +19,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,6 +44,9 @@ public final class BootCommand implements Callable<Integer> {
     public static final int BAD_ARGUMENTS = 2;
     public static final int ENGINE_ERROR = 70;
     public static final int TIMED_OUT = 124;
+
+    /** The engine's loggers' parent (java.util.logging holds loggers weakly: keep this one). */
+    private static final Logger ENGINE_LOG = Logger.getLogger("dev.pvm.engine");
 
     /** Instructions per run slice: the deadline is checked between slices. */
     private static final long SLICE = 1 << 20;
@@ -92,6 +97,9 @@ public final class BootCommand implements Callable<Integer> {
     @Option(names = "--dtb", paramLabel = "FILE", description = "Also write the device tree the guest gets here.")
     Path dtb;
 
+    @Option(names = "--verbose", description = "Also show the engine's informational log lines on stderr.")
+    boolean verbose;
+
     @Option(names = "--max-seconds", defaultValue = "0",
             description = "Give up after this many seconds of wall time, exit status 124 (default 0: no limit).")
     double maxSeconds;
@@ -107,6 +115,19 @@ public final class BootCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Quiet by default: the failure report below says what the machine's log line would, with the registers.
+        Level level = ENGINE_LOG.getLevel();
+        if (!verbose) {
+            ENGINE_LOG.setLevel(Level.WARNING);
+        }
+        try {
+            return boot();
+        } finally {
+            ENGINE_LOG.setLevel(level);
+        }
+    }
+
+    private int boot() {
         long started = System.nanoTime();
         MachineConfig config;
         ExecutionMode mode;
