@@ -3,8 +3,10 @@
 #   manifests  render each overlay with `kubectl kustomize`, validate every object against the Kubernetes schemas
 #              and lint it (deploy/tools), and prove that the lint rejects the broken fixtures (node --test)
 #   images     build pvm/jre-base and every service image (Jib, offline, no daemon) as image tarballs
-#   podman     load the images into podman; start placement-service alone and check its health; then play the
-#              local overlay with `podman kube play`, boot the demo VM through the REST API, and tear it down
+#   podman     load the images into podman; start placement-service alone and check its health, and the engine
+#              image as Kubernetes mode runs it; then play the local overlay (device-service included) with
+#              `podman kube play`, check the simulated host's GPUs through the gateway, boot the demo VM through the
+#              REST API, and tear it down
 # usage: .ci/k8s-check.sh [manifests|images|podman|all]...   (default: all)
 # Needs root or sudo (apt-get, rootful podman), the JDK 25 ./mvnw selects, and network access to Debian's, npm's
 # and Maven's registries on the first run.
@@ -97,7 +99,7 @@ check_manifests() {
 
 # --- images ------------------------------------------------------------------------------------------------------
 
-# Modules whose pom configures Jib build an image; vm-engine and device-service join when their poms do.
+# Modules whose pom configures Jib build an image (all four services).
 image_modules() {
   local m
   for m in placement-service device-service vm-engine api-gateway; do
@@ -108,12 +110,9 @@ image_modules() {
 build_images() {
   local start=$SECONDS modules
   deploy/images/jre-base/build.sh
-  if [ ! -f "vm-engine/target/pvm-vm-engine-$VERSION.jar" ] || [ ! -d vm-engine/target/lib ]; then
-    say "building vm-engine (the gateway image carries it for local mode)"
-    ./mvnw -B -ntp -q -pl vm-engine -am package -DskipTests
-  fi
   modules=$(image_modules | paste -sd, -)
   say "building images of $modules (Jib, offline)"
+  # One reactor run: vm-engine is packaged (jar + lib/) before api-gateway, whose image carries it for local mode.
   ./mvnw -B -ntp -q -Pimages -pl "$modules" -am package -DskipTests
   local m
   for m in ${modules//,/ }; do
@@ -182,11 +181,42 @@ podman_smoke_placement() {
   say "placement-service image: ready and live (as $user)"
 }
 
+# The engine image as the gateway's Kubernetes mode runs it (EnginePodTemplate): the image's entrypoint with
+# `serve --grpc-port 9095 --port-file /tmp/engine.port`, PVM_BIND_ADDRESS=0.0.0.0 and JDK_JAVA_OPTIONS, as
+# 65532 on a read-only root filesystem with /tmp writable; it must listen on 9095.
+podman_smoke_engine() {
+  local port name=pvm-k8s-check-engine deadline
+  port=$(free_port)
+  "${PODMAN[@]}" rm -f "$name" >/dev/null 2>&1 || true
+  "${PODMAN[@]}" run -d --name "$name" --read-only --tmpfs /tmp -e PVM_BIND_ADDRESS=0.0.0.0 \
+    -e JDK_JAVA_OPTIONS=-Xmx256m -p "127.0.0.1:$port:9095" "pvm/vm-engine:$VERSION" \
+    serve --grpc-port 9095 --port-file /tmp/engine.port >/dev/null
+  deadline=$((SECONDS + 60))
+  until "${PODMAN[@]}" logs "$name" 2>&1 | grep -q 'listening on port 9095' && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ]; then
+      "${PODMAN[@]}" logs --tail 40 "$name" >&2 || true
+      "${PODMAN[@]}" rm -f "$name" >/dev/null
+      die "the vm-engine image did not listen on 9095 as an engine pod runs it"
+    fi
+    sleep 1
+  done
+  local user
+  user=$("${PODMAN[@]}" inspect --format '{{.Config.User}}' "$name")
+  "${PODMAN[@]}" rm -f "$name" >/dev/null
+  [ "$user" = "65532:65532" ] || die "vm-engine runs as '$user', not 65532:65532"
+  say "vm-engine image: serves gRPC on 9095 as an engine pod runs it (as $user)"
+}
+
 PLAY_FILE=$OUT/podman-local.yaml
+# device-service's hostPath (the gateway's too): reservations and the simulated host (4 sparse GPU RAM files)
+# under devices/, which is removed after the run when this check created it.
+DEVICE_DATA=/var/lib/pvm/device
+DEVICE_DATA_CREATED=0
 podman_teardown() {
   [ -f "$PLAY_FILE" ] || return 0
   "${PODMAN[@]}" kube play --down "$PLAY_FILE" >/dev/null 2>&1 || true
   "${PODMAN[@]}" volume rm -f api-gateway-data >/dev/null 2>&1 || true
+  [ "$DEVICE_DATA_CREATED" = 0 ] || $SUDO rm -rf "$DEVICE_DATA/devices"
 }
 
 podman_logs() {
@@ -201,31 +231,36 @@ json_field() { # field json -> first string value of "field"
   sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p" <<<"$2" | head -n 1
 }
 
-# The local overlay under `podman kube play` (deploy/tools rewrites what podman 4.3 cannot play), then the demo VM
+# The local overlay under `podman kube play` (deploy/tools rewrites what podman 4.3 cannot play: device-service's
+# DaemonSet becomes a one-replica Deployment), the simulated host's GPUs listed through the gateway, then the demo VM
 # as `./pvm demo` runs it: created and started through the REST API, its console greeting read back, SHUTOFF.
 podman_e2e_demo_vm() {
-  local leave_out=() port
-  if ! image_modules | grep -qx device-service; then
-    # Until device-service has its image (issue 8 phase 2). The demo VM passes no host devices through, so it
-    # boots without device-service.
-    say "device-service has no image yet: playing the local overlay without it"
-    leave_out=(--leave-out device-service)
-  fi
+  local port
   for port in 8080 8091 9091 8092 9092; do
     ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || die "port $port is in use; the local overlay needs it"
   done
-  "$KUBECTL" kustomize deploy/overlays/local \
-    | node deploy/tools/check-manifests.mjs podman-play "${leave_out[@]}" > "$PLAY_FILE"
+  "$KUBECTL" kustomize deploy/overlays/local | node deploy/tools/check-manifests.mjs podman-play > "$PLAY_FILE"
   podman_teardown
+  [ -e "$DEVICE_DATA/devices" ] || DEVICE_DATA_CREATED=1
   trap 'podman_teardown' EXIT
-  say "podman kube play (local overlay)"
+  say "podman kube play (local overlay: placement-service, device-service, api-gateway)"
   "${PODMAN[@]}" kube play "$PLAY_FILE" >/dev/null
   local start=$SECONDS
-  if ! await_url "$GATEWAY_URL/actuator/health/readiness" 300; then
+  if ! await_url "$GATEWAY_URL/actuator/health/readiness" 300 || ! await_url "http://127.0.0.1:8092/actuator/health/readiness" 120; then
     podman_logs
-    die "the gateway did not become ready under podman kube play"
+    die "the gateway or device-service did not become ready under podman kube play"
   fi
-  say "gateway ready after $((SECONDS - start)) s; booting the demo VM"
+  say "gateway and device-service ready after $((SECONDS - start)) s"
+
+  # The gateway reaches device-service (gRPC) and sees the simulated AC922's four NVLink2 GPUs.
+  local devices gpus
+  devices=$(curl -fsS "$GATEWAY_URL/api/v1/host/devices")
+  gpus=$(grep -o '"kind" *: *"NVLINK2_GPU"' <<<"$devices" | wc -l)
+  [ "$gpus" = 4 ] || { podman_logs; die "expected the simulated host's 4 NVLink2 GPUs through the gateway, got $gpus: ${devices:0:400}"; }
+  local owner
+  owner=$($SUDO stat -c '%u:%g %a' "$DEVICE_DATA"/devices/*/backing/*.gpu-ram | sort -u)
+  [ "$owner" = "0:65532 660" ] || die "simulated GPU RAM files are '$owner', not 0:65532 660 (engines could not map them)"
+  say "device-service: 4 NVLink2 GPUs through the gateway; GPU RAM files $owner; booting the demo VM"
 
   local vm id state="" console=""
   vm=$(curl -fsS -X POST -H 'Content-Type: application/json' "$GATEWAY_URL/api/v1/vms" \
@@ -258,6 +293,7 @@ check_podman() {
   ensure_podman
   load_images
   podman_smoke_placement
+  podman_smoke_engine
   podman_e2e_demo_vm
 }
 

@@ -183,11 +183,21 @@ export function lint(docs) {
     }
     const mounted = new Set((pod?.volumes ?? []).map((v) => v.name));
     claimTemplates.forEach((n) => mounted.add(n));
+    const used = new Set();
     for (const { c } of containersOf(pod)) {
       for (const m of c.volumeMounts ?? []) {
+        used.add(m.name);
         if (!mounted.has(m.name)) {
           problems.push(`${what} container ${c.name}: mounts volume ${m.name}, which the pod does not define`);
         }
+      }
+      (c.volumeDevices ?? []).forEach((d) => used.add(d.name));
+    }
+    // A volume no container mounts is a leftover of a patch that removed only the mount (an overlay deleting a
+    // host path, say): for a hostPath, the kubelet still creates or requires it on the node.
+    for (const v of pod?.volumes ?? []) {
+      if (!used.has(v.name)) {
+        problems.push(`${what}: volume ${v.name} is mounted by no container`);
       }
     }
   }

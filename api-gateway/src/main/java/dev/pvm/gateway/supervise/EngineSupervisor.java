@@ -19,7 +19,9 @@ import dev.pvm.proto.common.v1.HostPciDevice;
 import dev.pvm.proto.common.v1.VmSpec;
 import dev.pvm.proto.engine.v1.ConsoleChunk;
 import dev.pvm.proto.engine.v1.CreateRequest;
+import dev.pvm.proto.engine.v1.DeviceTreeFormat;
 import dev.pvm.proto.engine.v1.GetDeviceTreeRequest;
+import dev.pvm.proto.engine.v1.GetDeviceTreeResponse;
 import dev.pvm.proto.engine.v1.ShutdownRequest;
 import dev.pvm.proto.engine.v1.StartRequest;
 import dev.pvm.proto.engine.v1.StreamConsoleRequest;
@@ -185,15 +187,22 @@ public class EngineSupervisor {
         locks.remove(id);
     }
 
-    /** The device tree of a running VM, as its engine built it. */
+    /** The device tree of a running VM, as its engine built it (DTB). */
     public byte[] deviceTree(UUID id) {
+        return deviceTree(id, DeviceTreeFormat.DEVICE_TREE_FORMAT_DTB).getDtb().toByteArray();
+    }
+
+    /** The same device tree as source text, printed by the engine as {@code dtc -I dtb -O dts} would. */
+    public String deviceTreeSource(UUID id) {
+        return deviceTree(id, DeviceTreeFormat.DEVICE_TREE_FORMAT_DTS).getDts();
+    }
+
+    private GetDeviceTreeResponse deviceTree(UUID id, DeviceTreeFormat format) {
         LaunchedEngine engine = runningEngine(id);
         try {
             return VmEngineGrpc.newBlockingStub(engine.channel())
                     .withDeadlineAfter(properties.grpcDeadline().toMillis(), TimeUnit.MILLISECONDS)
-                    .getDeviceTree(GetDeviceTreeRequest.getDefaultInstance())
-                    .getDtb()
-                    .toByteArray();
+                    .getDeviceTree(GetDeviceTreeRequest.newBuilder().setFormat(format).build());
         } catch (StatusRuntimeException e) {
             throw GrpcFailureTranslator.translate(ENGINE, e);
         }

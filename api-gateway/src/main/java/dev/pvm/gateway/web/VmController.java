@@ -1,6 +1,7 @@
 package dev.pvm.gateway.web;
 
 import dev.pvm.gateway.console.ConsoleRegistry;
+import dev.pvm.gateway.problem.InvalidRequestException;
 import dev.pvm.gateway.supervise.EngineSupervisor;
 import dev.pvm.gateway.vm.VmDefinition;
 import dev.pvm.gateway.vm.VmDefinitionValidator;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -136,20 +138,32 @@ public class VmController {
                 .body(consoles.console(id).read());
     }
 
-    @GetMapping(path = "/{id}/device-tree", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Device tree", description = "The flattened device tree (DTB, version 17) the running VM's "
-            + "engine built at its last machine reset.")
-    @ApiResponse(responseCode = "200", description = "The DTB.",
-            content = @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string",
-                    format = "binary")))
+    @GetMapping(path = "/{id}/device-tree", produces = {MediaType.APPLICATION_OCTET_STREAM_VALUE,
+            MediaType.TEXT_PLAIN_VALUE})
+    @Operation(summary = "Device tree", description = "The flattened device tree the running VM's engine built at its "
+            + "last machine reset: the DTB (version 17) by default, or with format=dts the same tree as source text, "
+            + "printed as `dtc -I dtb -O dts` prints that DTB.")
+    @ApiResponse(responseCode = "200", description = "The DTB, or the DTS text.", content = {
+            @Content(mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")),
+            @Content(mediaType = "text/plain", schema = @Schema(type = "string"))})
+    @ApiResponse(responseCode = "400", description = "format is neither dtb nor dts.",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "404", description = "No VM has this id.",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "409", description = "The VM is not running.",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
-    public ResponseEntity<byte[]> deviceTree(@Parameter(description = "VM id") @PathVariable UUID id) {
-        return ResponseEntity.ok()
-                .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                .header("Content-Disposition", "attachment; filename=\"" + id + ".dtb\"")
-                .body(supervisor.deviceTree(id));
+    public ResponseEntity<?> deviceTree(@Parameter(description = "VM id") @PathVariable UUID id,
+            @Parameter(description = "dtb (default) or dts", schema = @Schema(allowableValues = {"dtb", "dts"},
+                    defaultValue = "dtb")) @RequestParam(name = "format", defaultValue = "dtb") String format) {
+        return switch (format) {
+            case "dtb" -> ResponseEntity.ok()
+                    .contentType(MediaType.APPLICATION_OCTET_STREAM)
+                    .header("Content-Disposition", "attachment; filename=\"" + id + ".dtb\"")
+                    .body(supervisor.deviceTree(id));
+            case "dts" -> ResponseEntity.ok()
+                    .contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+                    .body(supervisor.deviceTreeSource(id));
+            default -> throw new InvalidRequestException("format", "must be dtb or dts, got '" + format + "'");
+        };
     }
 }

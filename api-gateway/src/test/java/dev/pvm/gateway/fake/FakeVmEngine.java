@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.pvm.proto.engine.v1.ConsoleChunk;
 import dev.pvm.proto.engine.v1.CreateRequest;
 import dev.pvm.proto.engine.v1.CreateResponse;
+import dev.pvm.proto.engine.v1.DeviceTreeFormat;
 import dev.pvm.proto.engine.v1.GetDeviceTreeRequest;
 import dev.pvm.proto.engine.v1.GetDeviceTreeResponse;
 import dev.pvm.proto.engine.v1.ShutdownRequest;
@@ -37,6 +38,8 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
     public static final String GREETING = "Hello from a pvm POWER guest\n";
     /** A DTB header's magic number, enough to tell the bytes came through. */
     public static final byte[] DTB = {(byte) 0xd0, 0x0d, (byte) 0xfe, (byte) 0xed, 0, 0, 0, 8};
+    /** What it answers when asked for source text. */
+    public static final String DTS = "/dts-v1/;\n\n/ {\n};\n";
 
     private final Scenario scenario;
     private final CompletableFuture<Integer> exit;
@@ -153,7 +156,9 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
 
     @Override
     public void getDeviceTree(GetDeviceTreeRequest request, StreamObserver<GetDeviceTreeResponse> out) {
-        out.onNext(GetDeviceTreeResponse.newBuilder().setDtb(ByteString.copyFrom(DTB)).build());
+        out.onNext(request.getFormat() == DeviceTreeFormat.DEVICE_TREE_FORMAT_DTS
+                ? GetDeviceTreeResponse.newBuilder().setDts(DTS).build()
+                : GetDeviceTreeResponse.newBuilder().setDtb(ByteString.copyFrom(DTB)).build());
         out.onCompleted();
     }
 

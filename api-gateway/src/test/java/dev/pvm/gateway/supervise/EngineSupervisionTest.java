@@ -194,6 +194,13 @@ class EngineSupervisionTest extends GatewayTestBase {
                 .andExpect(status().isOk())
                 .andExpect(header().string("Content-Type", "application/octet-stream"))
                 .andExpect(content().bytes(FakeVmEngine.DTB));
+        mvc.perform(get("/api/v1/vms/" + id + "/device-tree?format=dts"))
+                .andExpect(status().isOk())
+                .andExpect(header().string("Content-Type", "text/plain;charset=UTF-8"))
+                .andExpect(content().string(FakeVmEngine.DTS));
+        mvc.perform(get("/api/v1/vms/" + id + "/device-tree?format=yaml"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.field").value("format"));
         mvc.perform(post("/api/v1/vms/" + id + "/start")).andExpect(status().isConflict());
         mvc.perform(delete("/api/v1/vms/" + id)).andExpect(status().isConflict());
 

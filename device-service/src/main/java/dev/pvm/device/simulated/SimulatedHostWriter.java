@@ -12,10 +12,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -46,6 +49,9 @@ public final class SimulatedHostWriter {
   /** Device-tree node of each PCI function that has one, for its of_node link. */
   private final Map<PciAddress, Path> ofNodes = new HashMap<>();
   private int nextPhandle = PHANDLE_BASE;
+
+  private static final Set<PosixFilePermission> BACKING_FILE_PERMISSIONS =
+      PosixFilePermissions.fromString("rw-rw----");
 
   private SimulatedHostWriter(SimulatedHostLayout layout) {
     this.layout = layout;
@@ -264,6 +270,9 @@ public final class SimulatedHostWriter {
         raf.setLength(size); // extends with a hole: no disk blocks until written
       }
     }
+    // Engines map these read-write, and in containers they run as another user than device-service (65532 vs.
+    // root, deploy/README.md "File ownership"): the file's group (the service's group) may write too.
+    Files.setPosixFilePermissions(file, BACKING_FILE_PERMISSIONS);
   }
 
   private static void deleteTree(Path root) throws IOException {

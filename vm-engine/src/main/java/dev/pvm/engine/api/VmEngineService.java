@@ -5,10 +5,13 @@ import dev.pvm.engine.control.VmAction;
 import dev.pvm.engine.control.VmController;
 import dev.pvm.engine.control.VmStateException;
 import dev.pvm.engine.control.VmStatus;
+import dev.pvm.engine.fdt.DtsPrinter;
+import dev.pvm.engine.fdt.FdtReader;
 import dev.pvm.engine.machine.spapr.SpaprMachine;
 import dev.pvm.proto.engine.v1.ConsoleChunk;
 import dev.pvm.proto.engine.v1.CreateRequest;
 import dev.pvm.proto.engine.v1.CreateResponse;
+import dev.pvm.proto.engine.v1.DeviceTreeFormat;
 import dev.pvm.proto.engine.v1.GetDeviceTreeRequest;
 import dev.pvm.proto.engine.v1.GetDeviceTreeResponse;
 import dev.pvm.proto.engine.v1.GetStateRequest;
@@ -143,7 +146,11 @@ public final class VmEngineService extends VmEngineGrpc.VmEngineImplBase {
             if (machine == null) {
                 throw GrpcErrors.noVm("GetDeviceTree");
             }
-            return GetDeviceTreeResponse.newBuilder().setDtb(ByteString.copyFrom(machine.deviceTree())).build();
+            byte[] dtb = machine.deviceTree();
+            if (request.getFormat() == DeviceTreeFormat.DEVICE_TREE_FORMAT_DTS) {
+                return GetDeviceTreeResponse.newBuilder().setDts(DtsPrinter.print(FdtReader.read(dtb))).build();
+            }
+            return GetDeviceTreeResponse.newBuilder().setDtb(ByteString.copyFrom(dtb)).build();
         });
     }
 

@@ -2,7 +2,9 @@ package dev.pvm.engine.hcall;
 
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Hypervisor;
+import dev.pvm.engine.memory.GuestMemoryAccessException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ibm,hypertas-functions} (the function sets of the registered calls), so the two cannot drift apart.
  *
  * <p>PAPR hypercall numbers are multiples of 4 up to 0x450ish; 0xf000 and up is the range QEMU and KVM keep
- * for their own calls (H_RTAS). An unknown number answers H_FUNCTION and is logged once.
+ * for their own calls (H_RTAS). An unknown number answers H_FUNCTION and is logged once; a handler that touches
+ * guest memory the guest has not got answers H_PARAMETER (the guest passed a bad address), never an exception.
  */
 public final class HcallTable implements Hypervisor {
 
@@ -27,6 +30,15 @@ public final class HcallTable implements Hypervisor {
     private record Entry(String name, String functionSet, HcallHandler handler) {
     }
 
+    /**
+     * The order QEMU's spapr_dt_rtas lists the function sets in {@code ibm,hypertas-functions}; sets it does not
+     * know follow in registration order.
+     */
+    private static final List<String> QEMU_ORDER = List.of("hcall-pft", "hcall-term", "hcall-dabr",
+            "hcall-interrupt", "hcall-tce", "hcall-vio", "hcall-splpar", "hcall-join", "hcall-bulk", "hcall-set-mode",
+            "hcall-sprg0", "hcall-copy", "hcall-debug", "hcall-vphn", "hcall-rpt-invalidate", "hcall-multi-tce",
+            "hcall-hpt-resize", "hcall-watchdog");
+
     private final Map<Long, Entry> entries = new LinkedHashMap<>();
     private final Set<Long> reportedUnknown = ConcurrentHashMap.newKeySet();
 
@@ -36,7 +48,9 @@ public final class HcallTable implements Hypervisor {
      * @param number      the hypercall number (r3)
      * @param name        PAPR spelling, for logs ({@code H_PUT_TERM_CHAR})
      * @param functionSet the {@code ibm,hypertas-functions} entry it belongs to ({@code hcall-term}), or null
-     *                    for implementation-private calls that are not advertised
+     *                    for a call that is not advertised there: the implementation-private ones, and PAPR calls
+     *                    the guest learns of another way (H_RANDOM through the device tree's ibm,random node,
+     *                    H_GET_CPU_CHARACTERISTICS by probing)
      * @throws IllegalArgumentException for a number that is not a multiple of 4 or already registered
      */
     public void register(long number, String name, String functionSet, HcallHandler handler) {
@@ -44,9 +58,9 @@ public final class HcallTable implements Hypervisor {
             throw new IllegalArgumentException(String.format("%s: hypercall number 0x%x is not a positive multiple "
                     + "of 4", name, number));
         }
-        if ((number >= PRIVATE_BASE) != (functionSet == null)) {
-            throw new IllegalArgumentException(name + ": PAPR hypercalls belong to a function set, private ones "
-                    + "(0xf000 and up) to none");
+        if (number >= PRIVATE_BASE && functionSet != null) {
+            throw new IllegalArgumentException(name + ": private hypercalls (0xf000 and up) belong to no function "
+                    + "set");
         }
         Entry previous = entries.putIfAbsent(number, new Entry(name, functionSet, handler));
         if (previous != null) {
@@ -68,12 +82,21 @@ public final class HcallTable implements Hypervisor {
             }
             status = HcallStatus.H_FUNCTION;
         } else {
-            status = e.handler().handle(cpu);
+            try {
+                status = e.handler().handle(cpu);
+            } catch (GuestMemoryAccessException bad) {
+                LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s at 0x%x: %s", e.name(), cpu.cia,
+                        bad.getMessage()));
+                status = HcallStatus.H_PARAMETER;
+            }
         }
         cpu.gpr[3] = status.code();
     }
 
-    /** The {@code ibm,hypertas-functions} strings: each registered function set once, in registration order. */
+    /**
+     * The {@code ibm,hypertas-functions} strings: each registered function set once, in QEMU's order (unknown
+     * sets last, in registration order), so the tree does not depend on the order machine parts register in.
+     */
     public List<String> functionSets() {
         Set<String> sets = new LinkedHashSet<>();
         for (Entry e : entries.values()) {
@@ -81,7 +104,12 @@ public final class HcallTable implements Hypervisor {
                 sets.add(e.functionSet());
             }
         }
-        return new ArrayList<>(sets);
+        List<String> ordered = new ArrayList<>(sets);
+        ordered.sort(Comparator.comparingInt(s -> {
+            int i = QEMU_ORDER.indexOf(s);
+            return i < 0 ? QEMU_ORDER.size() : i;
+        }));
+        return ordered;
     }
 
     /** The registered hypercall numbers with their names, in registration order. */

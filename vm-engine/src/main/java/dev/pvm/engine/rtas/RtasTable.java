@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The machine's RTAS services: dispatch of the H_RTAS hypercall by token, and the source of the /rtas node's
@@ -22,6 +24,7 @@ public final class RtasTable {
 
     private final GuestMemory memory;
     private final Map<RtasService, RtasHandler> handlers = new EnumMap<>(RtasService.class);
+    private final Set<Integer> reportedUnknown = ConcurrentHashMap.newKeySet();
 
     public RtasTable(GuestMemory memory) {
         this.memory = memory;
@@ -51,8 +54,10 @@ public final class RtasTable {
                 }
             }
             if (handler == null) {
-                LOG.log(System.Logger.Level.WARNING, String.format("guest called unknown RTAS token 0x%x",
-                        call.token()));
+                if (reportedUnknown.add(call.token())) {
+                    LOG.log(System.Logger.Level.WARNING, String.format("guest called unknown RTAS token 0x%x "
+                            + "(reported once)", call.token()));
+                }
                 call.status(RtasStatus.PARAMETER_ERROR);
                 return HcallStatus.H_PARAMETER;
             }

@@ -9,6 +9,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.pvm.engine.control.ConsoleBuffer;
 import dev.pvm.engine.control.VmController;
+import dev.pvm.engine.fdt.DtsPrinter;
 import dev.pvm.engine.fdt.FdtNode;
 import dev.pvm.engine.fdt.FdtReader;
 import dev.pvm.engine.fdt.FdtTree;
@@ -20,6 +21,7 @@ import dev.pvm.proto.common.v1.PhbSpec;
 import dev.pvm.proto.common.v1.VmSpec;
 import dev.pvm.proto.engine.v1.ConsoleChunk;
 import dev.pvm.proto.engine.v1.CreateRequest;
+import dev.pvm.proto.engine.v1.DeviceTreeFormat;
 import dev.pvm.proto.engine.v1.GetDeviceTreeRequest;
 import dev.pvm.proto.engine.v1.GetStateRequest;
 import dev.pvm.proto.engine.v1.PauseRequest;
@@ -141,6 +143,11 @@ class VmEngineServiceTest {
         FdtTree tree = FdtReader.read(dtb);
         assertThat(tree.root().requireProperty("model").string()).isEqualTo("IBM pSeries (emulated by pvm)");
         assertThat(dtb).isEqualTo(controller.machine().deviceTree());
+
+        String dts = stub.getDeviceTree(GetDeviceTreeRequest.newBuilder()
+                .setFormat(DeviceTreeFormat.DEVICE_TREE_FORMAT_DTS).build()).getDts();
+        assertThat(dts).startsWith("/dts-v1/;\n").contains("model = \"IBM pSeries (emulated by pvm)\";")
+                .isEqualTo(DtsPrinter.print(tree));
     }
 
     @Test

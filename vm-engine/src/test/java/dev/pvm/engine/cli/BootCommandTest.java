@@ -3,6 +3,7 @@ package dev.pvm.engine.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pvm.engine.fdt.FdtNode;
+import dev.pvm.engine.fdt.FdtProperty;
 import dev.pvm.engine.fdt.FdtReader;
 import dev.pvm.engine.fdt.FdtTree;
 import dev.pvm.engine.loader.BuiltinGuest;
@@ -50,6 +51,12 @@ class BootCommandTest {
         return FdtReader.read(Files.readAllBytes(dtb));
     }
 
+    /** An address property of one or two cells (Linux reads either for the initrd). */
+    private static long address(FdtNode node, String property) {
+        FdtProperty p = node.requireProperty(property);
+        return p.length() == 4 ? Integer.toUnsignedLong(p.u32()) : p.u64();
+    }
+
     private static int[] cells(FdtNode node, String property) {
         return node.requireProperty(property).cells();
     }
@@ -74,8 +81,22 @@ class BootCommandTest {
         assertThat(diagnostics()).contains("hash MMU, interpreter; kernel " + kernel);
         FdtNode chosen = tree(dtb).require("/chosen");
         assertThat(chosen.requireProperty("bootargs").string()).isEqualTo("console=hvc0 quiet");
-        long start = chosen.requireProperty("linux,initrd-start").u64();
-        assertThat(chosen.requireProperty("linux,initrd-end").u64() - start).isEqualTo(4096);
+        assertThat(address(chosen, "linux,initrd-end") - address(chosen, "linux,initrd-start")).isEqualTo(4096);
+    }
+
+    @Test
+    void theMmuOptionReachesTheDeviceTree() throws Exception {
+        Path radix = dir.resolve("radix.dtb");
+        Path hash = dir.resolve("hash.dtb");
+        assertThat(boot("--builtin", "hello", "--dtb", radix.toString())).isEqualTo(BootCommand.POWERED_OFF);
+        assertThat(boot("--builtin", "hello", "--mmu", "hash", "--dtb", hash.toString()))
+                .isEqualTo(BootCommand.POWERED_OFF);
+        // Option vector 5's radix bits (byte 24) and pa-features tell the kernel which MMU it has.
+        for (String property : new String[] {"/chosen:ibm,architecture-vec-5", "/cpus/PowerPC,POWER9@0:ibm,pa-features"}) {
+            String[] at = property.split(":");
+            assertThat(tree(hash).require(at[0]).requireProperty(at[1]))
+                    .as(property).isNotEqualTo(tree(radix).require(at[0]).requireProperty(at[1]));
+        }
     }
 
     /** QEMU 7.2's pseries-7.2 tree for 4 vCPUs, 4 GiB in two nodes (shared/facts/qemu-dtb/pseries-4cpu-4G-2numa.dts). */

@@ -35,13 +35,27 @@ class HcallTableTest {
     }
 
     @Test
-    void advertisesEachRegisteredFunctionSetOnceInOrder() {
+    void advertisesEachRegisteredFunctionSetOnceInQemuOrder() {
+        table.register(0x2c, "H_PAGE_INIT", "hcall-copy", c -> HcallStatus.H_SUCCESS);
         table.register(0x58, "H_PUT_TERM_CHAR", "hcall-term", c -> HcallStatus.H_SUCCESS);
         table.register(0x28, "H_SET_DABR", "hcall-dabr", c -> HcallStatus.H_SUCCESS);
         table.register(0x54, "H_GET_TERM_CHAR", "hcall-term", c -> HcallStatus.H_SUCCESS);
+        table.register(0x400, "H_FUTURE", "hcall-future", c -> HcallStatus.H_SUCCESS);
+        table.register(0x300, "H_RANDOM", null, c -> HcallStatus.H_SUCCESS);
         table.register(0xf000, "H_RTAS", null, c -> HcallStatus.H_SUCCESS);
-        assertThat(table.functionSets()).containsExactly("hcall-term", "hcall-dabr");
-        assertThat(table.registered()).containsKeys(0x58L, 0x28L, 0x54L, 0xf000L);
+        assertThat(table.functionSets()).containsExactly("hcall-term", "hcall-dabr", "hcall-copy", "hcall-future");
+        assertThat(table.registered()).containsKeys(0x58L, 0x28L, 0x54L, 0x300L, 0xf000L);
+    }
+
+    @Test
+    void aBadGuestAddressInAHandlerAnswersHParameter() {
+        table.register(0x3c, "H_LOGICAL_CI_LOAD", "hcall-debug", c -> {
+            throw new dev.pvm.engine.memory.GuestMemoryAccessException(c.gpr[5], 8, false);
+        });
+        cpu.gpr[3] = 0x3c;
+        cpu.gpr[5] = 1L << 50;
+        table.hypercall(cpu);
+        assertThat(cpu.gpr[3]).isEqualTo(HcallStatus.H_PARAMETER.code());
     }
 
     @Test
@@ -51,7 +65,7 @@ class HcallTableTest {
                 .hasMessageContaining("registered twice");
         assertThatThrownBy(() -> table.register(0x59, "ODD", "hcall-term", c -> HcallStatus.H_SUCCESS))
                 .hasMessageContaining("multiple of 4");
-        assertThatThrownBy(() -> table.register(0x5c, "NO_SET", null, c -> HcallStatus.H_SUCCESS))
+        assertThatThrownBy(() -> table.register(0xf004, "PRIVATE", "hcall-x", c -> HcallStatus.H_SUCCESS))
                 .hasMessageContaining("function set");
     }
 }

@@ -21,6 +21,8 @@ public final class VtyDeviceTree {
         fdt.propertyString("device_type", "serial");
         fdt.propertyString("compatible", "hvterm1");
         fdt.propertyU32("reg", vty.reg());
+        // Cell 1 is the sense: 1 for a level (LSI) source, 0 for a message one (QEMU's spapr_dt_irq).
+        vty.interrupt().ifPresent(line -> fdt.propertyCells("interrupts", line.irq(), line.isLevel() ? 1 : 0));
         fdt.endNode(node);
     }
 }

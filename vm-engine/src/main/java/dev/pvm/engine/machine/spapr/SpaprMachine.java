@@ -13,8 +13,16 @@ import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.devices.vty.ConsoleSink;
 import dev.pvm.engine.devices.vty.SpaprVty;
+import dev.pvm.engine.devices.xics.Xics;
+import dev.pvm.engine.devices.xics.XicsHcalls;
+import dev.pvm.engine.devices.xics.XicsRtas;
+import dev.pvm.engine.hcall.CpuCharacteristicsHcall;
 import dev.pvm.engine.hcall.HcallTable;
+import dev.pvm.engine.hcall.LogicalCiHcalls;
+import dev.pvm.engine.hcall.PageInitHcall;
+import dev.pvm.engine.hcall.RandomHcall;
 import dev.pvm.engine.hcall.TermHcalls;
+import dev.pvm.engine.hcall.VpaHcalls;
 import dev.pvm.engine.machine.InvalidVmConfigException;
 import dev.pvm.engine.machine.MachineConfig;
 import dev.pvm.engine.machine.MemoryNode;
@@ -23,14 +31,18 @@ import dev.pvm.engine.memory.AddressSpace;
 import dev.pvm.engine.memory.RamRegion;
 import dev.pvm.engine.rtas.ConsoleRtas;
 import dev.pvm.engine.rtas.CpuRtas;
+import dev.pvm.engine.rtas.EventRtas;
+import dev.pvm.engine.rtas.OsTermRtas;
 import dev.pvm.engine.rtas.PowerControl;
 import dev.pvm.engine.rtas.PowerRtas;
 import dev.pvm.engine.rtas.RtasFirmware;
 import dev.pvm.engine.rtas.RtasTable;
 import dev.pvm.engine.rtas.TimeOfDayRtas;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * A pseries (sPAPR) machine: guest RAM, vCPUs, the vty console, the hypercall and RTAS tables, and the device
@@ -58,6 +70,10 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
     private final HcallTable hcalls;
     private final RtasTable rtas;
     private final List<SpaprVty> terminals;
+    private final Xics xics;
+    private final VpaHcalls vpa;
+    /** The external interrupt line of each vCPU as XICS drives it (1 = asserted). */
+    private final AtomicIntegerArray externalInterrupt;
     private final byte[] rtasStub;
     private volatile byte[] deviceTree;
     private volatile SpaprBootInfo bootInfo;
@@ -86,14 +102,40 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         PowerRtas.register(rtas, this);
         CpuRtas.register(rtas, cpus.length, id -> running[id]);
 
-        IsaTable isa = IsaTable.ppc64();
-        Decoder decoder = new Decoder(isa);
         long start = System.nanoTime();
         // 512 MHz from the host's monotonic clock: nanoseconds * 512 / 1000.
         TimeBase timeBase = () -> (System.nanoTime() - start) * 64 / 125;
+        // The hypervisor side: XICS, the VPA, and the other non-CPU hypercalls and RTAS services.
+        this.externalInterrupt = new AtomicIntegerArray(cpus.length);
+        this.xics = new Xics(cpus.length, (cpu, asserted) -> externalInterrupt.set(cpu, asserted ? 1 : 0));
+        XicsHcalls.register(hcalls, xics, timeBase);
+        XicsRtas.register(rtas, xics);
+        xics.claim(Xics.EPOW_IRQ, false);
+        xics.claim(Xics.HOTPLUG_IRQ, false);
+        EventRtas.register(rtas);
+        terminals.getFirst().connectInterrupt(xics.claim(vioInterrupt(terminals.getFirst().reg()), false));
+        this.vpa = VpaHcalls.register(hcalls, memory, cpus.length, cpuModel.cacheBlockBytes());
+        RandomHcall.register(hcalls, new SecureRandom());
+        PageInitHcall.register(hcalls, memory, this::codeChanged);
+        LogicalCiHcalls.register(hcalls, memory);
+        CpuCharacteristicsHcall.register(hcalls);
+        OsTermRtas.register(rtas, memory, message -> { });
+
+        IsaTable isa = IsaTable.ppc64();
+        Decoder decoder = new Decoder(isa);
         this.executor = CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel);
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
+    }
+
+    /** Guest memory that may hold code changed behind the CPU's back: drop translations. */
+    private void codeChanged() {
+        executor.codeChanged();
+    }
+
+    /** QEMU's spapr_vio_reg_to_irq for platform-assigned VIO addresses (0x71000000 + n): source 0x1100 + n. */
+    private static int vioInterrupt(int reg) {
+        return Xics.VIO_IRQ_BASE | (reg & 0xff);
     }
 
     /**
@@ -143,8 +185,11 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
         }
         powerOffRequested = false;
         resetRequested = false;
+        xics.reset();
+        vpa.reset();
         SpaprBootInfo boot = SpaprBootLoader.load(config, memory, rtasStub);
-        byte[] fdt = SpaprDeviceTree.build(config, cpuModel, boot, hcalls, rtas, terminals);
+        byte[] fdt = SpaprDeviceTree.build(config, boot,
+                new SpaprDeviceTree.Devices(cpuModel, hcalls, rtas, terminals, xics));
         if (fdt.length > SpaprBootLoader.FDT_MAX_SIZE) {
             throw new IllegalStateException("device tree of " + fdt.length + " bytes exceeds its "
                     + SpaprBootLoader.FDT_MAX_SIZE + "-byte area");
@@ -238,6 +283,16 @@ public final class SpaprMachine implements PowerControl, AutoCloseable {
 
     public RtasTable rtas() {
         return rtas;
+    }
+
+    /** The interrupt controller. */
+    public Xics xics() {
+        return xics;
+    }
+
+    /** Whether XICS presents an interrupt to vCPU {@code index} (its external interrupt input). */
+    public boolean externalInterruptAsserted(int index) {
+        return externalInterrupt.get(index) != 0;
     }
 
     /** vCPU {@code index}'s state (tests and diagnostics; owned by the thread that runs the machine). */

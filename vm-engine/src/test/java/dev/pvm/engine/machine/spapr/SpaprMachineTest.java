@@ -193,8 +193,8 @@ class SpaprMachineTest {
             assertThat(new String(back, StandardCharsets.US_ASCII)).isEqualTo("initrd-bytes");
             FdtNode chosen = FdtReader.read(m.deviceTree()).require("/chosen");
             assertThat(chosen.requireProperty("bootargs").string()).isEqualTo("console=hvc0 quiet");
-            assertThat(chosen.requireProperty("linux,initrd-start").u64()).isEqualTo(0x13_0000);
-            assertThat(chosen.requireProperty("linux,initrd-end").u64()).isEqualTo(0x13_000c);
+            assertThat(chosen.requireProperty("linux,initrd-start").u32()).isEqualTo(0x13_0000);
+            assertThat(chosen.requireProperty("linux,initrd-end").u32()).isEqualTo(0x13_000c);
         }
     }
 
