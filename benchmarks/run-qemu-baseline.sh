@@ -12,6 +12,7 @@
 #   METRIC=cpu             cpu (user+sys seconds of the process and its
 #                          children) or wall (elapsed seconds)
 #   OUT=benchmarks/target  where `make` put the binaries (built if missing)
+#   PVM_USER_CMD           the pvm runner's command prefix (default: ./pvm user --)
 #
 # Adding a runner is one case in runner_cmd: e.g. the engine's
 #   pvm) echo "$REPO/pvm user --" ;;   with ppc64le binaries
@@ -33,7 +34,8 @@ runner_cmd() {
   case $1 in
     native) echo "" ;;
     qemu) echo "qemu-ppc64le" ;;
-    pvm) echo "$REPO/pvm user --" ;;
+    # PVM_USER_CMD: how `./pvm bench cpu` runs the engine (java straight, without the script's build check).
+    pvm) echo "${PVM_USER_CMD:-$REPO/pvm user --}" ;;
     *) echo "unknown runner $1" >&2; exit 2 ;;
   esac
 }

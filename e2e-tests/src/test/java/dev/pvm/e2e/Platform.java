@@ -71,6 +71,11 @@ final class Platform implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + gatewayPort + path);
   }
 
+  /** The engine jar the gateway launches (its CLI also has attach and boot). */
+  Path engineJar() {
+    return Path.of(env.get("PVM_ENGINE_JAR"));
+  }
+
   String gatewayLog() {
     return gateway == null ? "" : gateway.logTail();
   }

@@ -3,11 +3,16 @@ package dev.pvm.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -75,6 +80,46 @@ class VmLifecycleIT {
     assertThat(api.post("/api/v1/vms/" + keeperId + "/start").status()).isBetween(200, 202);
     awaitConsole(keeperId, "Hello from a pvm POWER guest (ppc64)");
     awaitState(keeperId, "SHUTOFF");
+  }
+
+  /**
+   * A kernel and initrd given by path (the built-in guest's ELF stands in for vmlinux), the hash MMU asked for, and
+   * the console read through the gateway's WebSocket by the engine's attach command, as ./pvm demo linux does.
+   */
+  @Test
+  void bootsAKernelGivenByPathAndAttachesToItsConsole(@TempDir Path dir) throws Exception {
+    Path kernel = Files.copy(platform.root.resolve("vm-engine/src/main/resources/dev/pvm/engine/guest/hello-le.elf"),
+        dir.resolve("vmlinux"));
+    Path initrd = Files.write(dir.resolve("initrd.gz"), new byte[8192]);
+    RestApi.Response created = api.post("/api/v1/vms", """
+        {"name":"kernel1","machine":"pseries-4.1","vcpus":1,"memoryMiB":512,"mmu":"hash",
+         "boot":{"kernel":"%s","initrd":"%s","cmdline":"console=hvc0 pvm-e2e"}}""".formatted(kernel, initrd));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(created.json().get("mmu").asString()).isEqualTo("hash");
+    String id = created.json().get("id").asString();
+    assertThat(api.post("/api/v1/vms/" + id + "/start").status()).isBetween(200, 202);
+
+    Process attach = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "--enable-native-access=ALL-UNNAMED", "-jar", platform.engineJar().toString(), "attach",
+        "--gateway", platform.gatewayUri("").toString(), id)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    attach.getOutputStream().close();
+    String console = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(attach.waitFor(BOOT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(attach.exitValue()).as(console).isZero();
+    assertThat(console).as("attached console; VM %s; gateway log:%n%s", api.get("/api/v1/vms/" + id).body(),
+        platform.gatewayLog()).contains("Hello from a pvm POWER guest (ppc64le)", "512 MiB of memory");
+    awaitState(id, "SHUTOFF");
+  }
+
+  @Test
+  void rejectsKernelPathsThatAreNotThereNamingTheField() throws Exception {
+    assertProblem(api.post("/api/v1/vms", """
+        {"name":"k2","machine":"pseries-4.1","vcpus":1,"memoryMiB":512,"boot":{"kernel":"/no/such/vmlinux"}}"""),
+        400, "boot.kernel");
+    assertProblem(api.post("/api/v1/vms", """
+        {"name":"k3","machine":"pseries-4.1","vcpus":1,"memoryMiB":512,"mmu":"paged","boot":{"builtin":"hello"}}"""),
+        400, "mmu");
   }
 
   @Test

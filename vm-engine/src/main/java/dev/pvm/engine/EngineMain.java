@@ -1,5 +1,7 @@
 package dev.pvm.engine;
 
+import dev.pvm.engine.cli.AttachCommand;
+import dev.pvm.engine.cli.BootCommand;
 import dev.pvm.engine.cli.RunBuiltinCommand;
 import dev.pvm.engine.cli.ServeCommand;
 import dev.pvm.engine.cli.UserCommand;
@@ -7,12 +9,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The vm-engine process: {@code serve} (the VmEngine gRPC API for one VM) or {@code run-builtin} (a built-in
- * guest on the terminal). Log lines go to stderr, one line each.
+ * The vm-engine process: {@code serve} (the VmEngine gRPC API for one VM), {@code boot} (a kernel on the
+ * terminal), {@code run-builtin} (a built-in guest on the terminal), {@code user} (a Linux program) or
+ * {@code attach} (a VM's console through the gateway). Log lines go to stderr, one line each.
  */
 @Command(name = "pvm-engine", mixinStandardHelpOptions = true, version = "pvm-engine 0.1.0",
         description = "One POWER (pseries) VM per process.",
-        subcommands = {ServeCommand.class, RunBuiltinCommand.class, UserCommand.class})
+        subcommands = {ServeCommand.class, BootCommand.class, RunBuiltinCommand.class, UserCommand.class,
+            AttachCommand.class})
 public final class EngineMain implements Runnable {
 
     /** One log line per record: time, level, logger, message (java.util.logging's SimpleFormatter). */
@@ -33,6 +37,6 @@ public final class EngineMain implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve or run-builtin");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, boot, run-builtin, user or attach");
     }
 }

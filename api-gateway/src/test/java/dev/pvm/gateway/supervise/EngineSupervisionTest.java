@@ -14,9 +14,14 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.pvm.gateway.GatewayTestBase;
 import dev.pvm.gateway.fake.FakeDeviceService;
 import dev.pvm.gateway.fake.FakeVmEngine;
+import dev.pvm.proto.common.v1.MmuMode;
+import dev.pvm.proto.common.v1.VmSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.http.MediaType;
 
 /** The supervisor through the REST API, against in-process fakes of the engine, placement and devices. */
@@ -50,6 +55,33 @@ class EngineSupervisionTest extends GatewayTestBase {
         awaitRunEnd(id);
         mvc.perform(delete("/api/v1/vms/" + id)).andExpect(status().isNoContent());
         mvc.perform(get("/api/v1/vms/" + id)).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aKernelBootReachesTheEngineWithItsPathsCommandLineAndMmu(@TempDir Path dir) throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinux"), "ELF");
+        Path initrd = Files.writeString(dir.resolve("initrd.gz"), "cpio");
+        UUID id = create(definition(",\"mmu\":\"hash\"").replace("{\"builtin\":\"hello\"}", "{\"kernel\":\""
+                + kernel + "\",\"initrd\":\"" + initrd + "\",\"cmdline\":\"console=hvc0 disable_radix\"}"));
+        mvc.perform(post("/api/v1/vms/" + id + "/start")).andExpect(status().isAccepted());
+        awaitRunEnd(id);
+
+        VmSpec spec = launcher.engines.get(id).created().getSpec();
+        assertThat(spec.getBoot().getKernel().getKernelPath()).isEqualTo(kernel.toString());
+        assertThat(spec.getBoot().getKernel().getInitrdPath()).isEqualTo(initrd.toString());
+        assertThat(spec.getBoot().getKernel().getCmdline()).isEqualTo("console=hvc0 disable_radix");
+        assertThat(spec.getMmu()).isEqualTo(MmuMode.MMU_MODE_HASH);
+        mvc.perform(get("/api/v1/vms/" + id)).andExpect(jsonPath("$.mmu").value("hash"))
+                .andExpect(jsonPath("$.boot.initrd").value(initrd.toString()));
+    }
+
+    @Test
+    void withoutAnMmuTheEngineGetsTheMachinesDefault() throws Exception {
+        UUID id = create(definition(""));
+        mvc.perform(post("/api/v1/vms/" + id + "/start")).andExpect(status().isAccepted());
+        awaitRunEnd(id);
+        assertThat(launcher.engines.get(id).created().getSpec().getMmu()).isEqualTo(MmuMode.MMU_MODE_UNSPECIFIED);
+        mvc.perform(get("/api/v1/vms/" + id)).andExpect(jsonPath("$.mmu").doesNotExist());
     }
 
     @Test

@@ -34,6 +34,14 @@ class OpenApiDocumentTest extends GatewayTestBase {
         assertThat(schemas.has("Problem")).isTrue();
         assertThat(schemas.get("VmDefinition").get("properties").get("memoryMiB").get("description").asString())
                 .contains("multiple of 256");
+        // The MMU choice: its two values, in the definition and echoed in the view.
+        for (String schema : new String[] {"VmDefinition", "VmView"}) {
+            JsonNode mmu = schemas.get(schema).get("properties").get("mmu");
+            assertThat(mmu.get("enum").valueStream().map(JsonNode::asString).toList()).as(schema)
+                    .containsExactly("radix", "hash");
+        }
+        assertThat(schemas.get("VmDefinition").get("properties").get("mmu").get("description").asString())
+                .contains("radix on POWER9");
         assertThat(schemas.has("VmView")).isTrue();
         assertThat(schemas.has("LayoutView")).isTrue();
     }

@@ -159,6 +159,23 @@ class VmValidationTest extends GatewayTestBase {
                 .andExpect(jsonPath("$.boot.cmdline").value("console=hvc0"));
     }
 
+    @ParameterizedTest
+    @CsvSource({"/no/such/initrd.gz, no readable file", "initrd.gz, must be an absolute path"})
+    void rejectsAnInitrdThatIsNotThereNamingIt(String initrd, String message, @TempDir Path dir) throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinux"), "ELF");
+        postVm(definition("").replace("{\"builtin\":\"hello\"}",
+                "{\"kernel\":\"" + kernel + "\",\"initrd\":\"" + initrd + "\"}"))
+                .andExpect(problem(400, "boot.initrd"))
+                .andExpect(jsonPath("$.detail").value(containsString(message)));
+    }
+
+    @Test
+    void rejectsAKernelPathThatIsADirectory(@TempDir Path dir) throws Exception {
+        postVm(definition("").replace("{\"builtin\":\"hello\"}", "{\"kernel\":\"" + dir + "\"}"))
+                .andExpect(problem(400, "boot.kernel"))
+                .andExpect(jsonPath("$.detail").value(containsString("no readable file at " + dir)));
+    }
+
     @Test
     void rejectsADuplicateNameWithConflict() throws Exception {
         String body = definition("");

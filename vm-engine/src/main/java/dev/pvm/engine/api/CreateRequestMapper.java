@@ -69,7 +69,17 @@ final class CreateRequestMapper {
         NumaProperties numa = numa(layout, spec.getVcpus());
         String vmId = request.getVmId().isEmpty() ? spec.getName() : request.getVmId();
         return new MachineConfig(vmId, spec.getMachine(), spec.getVcpus(), memory, numa, boot(spec.getBoot()),
-                MmuMode.RADIX, PciLayoutMapper.toPhbs(layout, request.getDevicesList()));
+                mmu(spec), PciLayoutMapper.toPhbs(layout, request.getDevicesList()));
+    }
+
+    /** POWER9's default is radix (what QEMU's pseries negotiates with a POWER9 guest); hash only when asked. */
+    private static MmuMode mmu(VmSpec spec) {
+        return switch (spec.getMmu()) {
+            case MMU_MODE_UNSPECIFIED, MMU_MODE_RADIX -> MmuMode.RADIX;
+            case MMU_MODE_HASH -> MmuMode.HASH;
+            case UNRECOGNIZED -> throw new InvalidVmConfigException("spec.mmu", "unknown MMU mode "
+                    + spec.getMmuValue() + " (radix or hash)");
+        };
     }
 
     private static List<MemoryNode> memory(GuestLayout layout, long bytes) {

@@ -123,7 +123,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private boolean resetting;
 
     private SpaprMachine(MachineConfig config, CpuModel cpuModel, AddressSpace memory, ConsoleSink console,
-            Clock clock) {
+            Clock clock, ExecutionMode mode) {
         this.config = config;
         this.cpuModel = cpuModel;
         this.memory = memory;
@@ -169,7 +169,6 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
 
         IsaTable isa = IsaTable.ppc64();
         Decoder decoder = new Decoder(isa);
-        ExecutionMode mode = ExecutionMode.fromSystemProperty();
         this.vcpus = new SpaprVcpu[config.vcpus()];
         for (int i = 0; i < vcpus.length; i++) {
             CpuState cpu = new CpuState(i);
@@ -200,6 +199,14 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
      * @throws InvalidVmConfigException when the boot image cannot be loaded (naming the field)
      */
     public static SpaprMachine create(MachineConfig config, ConsoleSink console, Clock clock) {
+        return create(config, console, clock, ExecutionMode.fromSystemProperty());
+    }
+
+    /**
+     * As {@link #create(MachineConfig, ConsoleSink, Clock)}, with the vCPUs' execution mode given rather than
+     * taken from the {@code pvm.cpu.mode} system property (the {@code boot} command's {@code --cpu-mode}).
+     */
+    public static SpaprMachine create(MachineConfig config, ConsoleSink console, Clock clock, ExecutionMode mode) {
         List<RamRegion> regions = new ArrayList<>();
         try {
             for (MemoryNode node : config.memory()) {
@@ -210,7 +217,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
             throw new InvalidVmConfigException("spec.memory_mib", "cannot allocate guest RAM: " + e.getMessage(), e);
         }
         AddressSpace memory = withDeviceMemory(config, regions);
-        SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock);
+        SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock, mode);
         try {
             machine.reset();
         } catch (RuntimeException e) {
