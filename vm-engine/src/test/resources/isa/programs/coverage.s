@@ -260,6 +260,12 @@ start:
         ptesync
         isync
         eieio
+        dssall
+        dss 1
+        dst 3,4,2
+        dstt 3,4,0
+        dstst 5,6,3
+        dststt 5,6,1
         dcbt    3,4
         dcbtst  0,4
         dcbst   3,4

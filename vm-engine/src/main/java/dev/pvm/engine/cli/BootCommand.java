@@ -229,6 +229,8 @@ public final class BootCommand implements Callable<Integer> {
             if (System.nanoTime() - deadline >= 0) {
                 diagnostics.printf("pvm-engine boot: timed out after %.1f s (--max-seconds) and %d instructions%n",
                         seconds(started), machine.instructions());
+                // Where the guest was (a spinning kernel shows its loop here).
+                printRegisters(machine);
                 return TIMED_OUT;
             }
             RunOutcome outcome;
@@ -249,16 +251,21 @@ public final class BootCommand implements Callable<Integer> {
                 case RunOutcome.Failed f -> {
                     diagnostics.printf("pvm-engine boot: guest failed after %.2f s and %d instructions: %s%n",
                             seconds(started), machine.instructions(), f.reason());
-                    for (int i = 0; i < vcpus; i++) {
-                        diagnostics.print("vCPU " + i + " registers:" + System.lineSeparator()
-                                + machine.cpu(i).summary());
-                    }
+                    printRegisters(machine);
                     return GUEST_FAILED;
                 }
                 case RunOutcome.Continue c -> {
                     // the next slice
                 }
             }
+        }
+    }
+
+    private void printRegisters(SpaprMachine machine) {
+        for (int i = 0; i < vcpus; i++) {
+            diagnostics.print("vCPU " + i + " registers:" + System.lineSeparator() + machine.cpu(i).summary());
+            diagnostics.println("  at pc:   " + machine.describeInstruction(i, machine.cpu(i).cia));
+            diagnostics.println("  at srr0: " + machine.describeInstruction(i, machine.cpu(i).srr0));
         }
     }
 

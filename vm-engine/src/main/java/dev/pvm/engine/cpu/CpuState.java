@@ -281,6 +281,7 @@ public final class CpuState {
         StringBuilder b = new StringBuilder();
         b.append(String.format("pc=0x%x msr=0x%x (%s) lr=0x%x ctr=0x%x cr=0x%08x xer=0x%x%n", cia, msr,
                 Msr.describe(msr), lr, ctr, cr, xer()));
+        b.append(String.format("srr0=0x%x srr1=0x%x dar=0x%x dsisr=0x%x%n", srr0, srr1, dar, dsisr));
         for (int i = 0; i < 32; i++) {
             b.append(String.format("r%-2d=%016x%s", i, gpr[i], i % 4 == 3 ? System.lineSeparator() : " "));
         }

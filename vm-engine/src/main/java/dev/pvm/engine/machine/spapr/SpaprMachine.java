@@ -13,6 +13,7 @@ import dev.pvm.engine.cpu.interrupt.CheckstopException;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.interrupt.InterruptDelivery;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.mmu.HashPageSizes;
 import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
@@ -57,6 +58,7 @@ import dev.pvm.engine.rtas.RtasFirmware;
 import dev.pvm.engine.rtas.RtasTable;
 import dev.pvm.engine.rtas.TimeOfDayRtas;
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -713,6 +715,22 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     /** Whether XICS presents an interrupt to vCPU {@code index} (its external interrupt input). */
     public boolean externalInterruptAsserted(int index) {
         return vcpus[index].externalAsserted;
+    }
+
+    /**
+     * The instruction at effective address {@code ea} as vCPU {@code index} would fetch it now (through its MMU
+     * when MSR[IR]=1), disassembled: for diagnostics of a guest that failed or hangs.
+     */
+    public String describeInstruction(int index, long ea) {
+        CpuState cpu = vcpus[index].cpu;
+        try {
+            long real = (cpu.msr & Msr.IR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
+                    : cpu.mmu.translate(cpu.msr, ea, AccessKind.FETCH);
+            int word = memory.load32(real, cpu.littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+            return String.format("0x%x: 0x%08x %s", ea, word, disassembler.disassemble(word, ea));
+        } catch (RuntimeException e) {
+            return String.format("0x%x: (not readable: %s)", ea, e.getMessage());
+        }
     }
 
     /** How many vCPUs the machine has. */
