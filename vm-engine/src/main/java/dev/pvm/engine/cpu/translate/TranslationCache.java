@@ -2,6 +2,7 @@ package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.runtime.CodePageMap;
+import dev.pvm.engine.cpu.runtime.CodePages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class TranslationCache {
     }
 
     /** Adds a unit and records the real pages it covers. */
-    public void put(CompiledUnit unit, CodePageMap pages) {
+    public void put(CompiledUnit unit, CodePages pages) {
         if (size * 2 >= units.length) {
             rehash(units.length * 2);
         }

@@ -7,15 +7,11 @@ import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.interp.Interpreter;
-import dev.pvm.engine.cpu.runtime.CodePageMap;
+import dev.pvm.engine.cpu.runtime.CodePages;
 import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.TrackingMemory;
-import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
 import dev.pvm.engine.cpu.runtime.WriteJournal;
-import dev.pvm.engine.memory.AddressSpace;
 import dev.pvm.engine.memory.GuestMemory;
-import dev.pvm.engine.memory.RamRegion;
-import java.lang.foreign.MemorySegment;
 import org.objectweb.asm.MethodTooLargeException;
 
 /**
@@ -34,33 +30,29 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final BlockScanner scanner;
     private final BlockTranslator translator;
     private final TranslationCache cache = new TranslationCache();
-    private final CodePageMap pages;
+    private final CodePages pages;
     private final WriteJournal journal;
     private final GuestMemory trackingMemory;
 
     public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
             CpuModel model, EmitterTable emitters) {
+        this(decoder, memory, new RealModeTranslatorMemory(memory), hypervisor, timeBase, model, emitters);
+    }
+
+    /**
+     * @param memory      guest memory as the interpreter sees it (stores through it are tracked and journaled)
+     * @param unitMemory  how translated code reaches that memory (inline fast path, code pages)
+     */
+    public TranslatorExecutor(Decoder decoder, GuestMemory memory, TranslatorMemory unitMemory,
+            Hypervisor hypervisor, TimeBase timeBase, CpuModel model, EmitterTable emitters) {
         this.decoder = decoder;
-        MemorySegment ram = lowRam(memory);
-        this.pages = new CodePageMap(ram.byteSize(), cache::invalidatePage);
+        this.pages = unitMemory.codePages(cache::invalidatePage);
         this.journal = new WriteJournal(memory);
         this.trackingMemory = new TrackingMemory(memory, pages, journal);
         this.interpreter = new Interpreter(decoder, trackingMemory, hypervisor, timeBase, model);
         this.scanner = new BlockScanner(decoder, interpreter.storage());
         this.translator = new BlockTranslator(emitters, interpreter,
-                new TranslatorRuntime(ram, pages, journal, interpreter.storage()));
-    }
-
-    /** The RAM block at real address 0, which translated code accesses inline; empty when there is none. */
-    private static MemorySegment lowRam(GuestMemory memory) {
-        if (memory instanceof AddressSpace space) {
-            for (RamRegion r : space.regions()) {
-                if (r.base() == 0) {
-                    return r.hostSegment();
-                }
-            }
-        }
-        return MemorySegment.NULL;
+                unitMemory.unitMemory(journal, interpreter.storage()));
     }
 
     @Override
@@ -118,6 +110,12 @@ public final class TranslatorExecutor implements CpuExecutor {
             prev = u;
         }
         return cpu.instructions - start;
+    }
+
+    /** One instruction through a unit translated for it alone (uncached: single-stepping is rare). */
+    @Override
+    public long step(CpuState cpu) {
+        return step(cpu, 1, 1);
     }
 
     /**
@@ -215,7 +213,7 @@ public final class TranslatorExecutor implements CpuExecutor {
         return journal;
     }
 
-    CodePageMap pages() {
+    CodePages pages() {
         return pages;
     }
 
