@@ -12,6 +12,7 @@ import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.TrackingMemory;
 import dev.pvm.engine.cpu.runtime.WriteJournal;
 import dev.pvm.engine.memory.GuestMemory;
+import org.objectweb.asm.LimitExceededException;
 import org.objectweb.asm.MethodTooLargeException;
 
 /**
@@ -166,7 +167,8 @@ public final class TranslatorExecutor implements CpuExecutor {
 
     /**
      * Scans and translates the unit at {@code pc}; a unit whose method would exceed the JVM's 64 KiB code limit
-     * (many fallbacks, each spilling and reloading registers) is scanned again at half the length.
+     * (many fallbacks, each spilling and reloading registers), or ASM's budget for computing its stack map
+     * frames (many basic blocks times many locals), is scanned again at half the length.
      */
     private CompiledUnit translateAt(CpuState cpu, long pc) {
         for (int max = BlockScanner.MAX_INSNS;; max = Math.max(1, max / 2)) {
@@ -176,7 +178,7 @@ public final class TranslatorExecutor implements CpuExecutor {
             }
             try {
                 return translator.translate(tu);
-            } catch (MethodTooLargeException e) {
+            } catch (MethodTooLargeException | LimitExceededException e) {
                 if (max == 1) {
                     throw new IllegalStateException(String.format("one instruction at 0x%x does not fit a method",
                             pc), e);
