@@ -420,6 +420,10 @@
 	xviexpsp 33,3,62
 	xscmpexpdp 3,3,62
 	xststdcdp 3,62,1
+	xvtstdcdp 62,62,12
+	xvtstdcdp 1,33,127
+	xvtstdcsp 40,2,0x45
+	xvtstdcsp 3,4,32
 	xvadddp 33,3,62
 	xvsubdp 33,3,62
 	xvmuldp 33,3,62

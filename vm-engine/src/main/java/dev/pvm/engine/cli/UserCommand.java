@@ -1,8 +1,7 @@
 package dev.pvm.engine.cli;
 
-import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
-import dev.pvm.engine.linuxuser.GuestExecutor;
+import dev.pvm.engine.cpu.translate.LockstepDivergenceException;
 import dev.pvm.engine.linuxuser.UserModeRunner;
 import dev.pvm.engine.loader.ElfFormatException;
 import java.io.IOException;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,14 +19,16 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code user [--interp] [--lockstep] [--trace] [--] PROGRAM [ARGS...]}: runs a static ppc64 Linux executable
  * (ELFv2 little-endian or ELFv1 big-endian) in user mode, as {@code qemu-ppc64le} does. The program's exit
- * status is this command's; 128 + N when signal N killed it; 127 when the program cannot be started.
+ * status is this command's; 128 + N when signal N killed it; 127 when the program cannot be started; 125 when
+ * {@code --lockstep} found translator and interpreter disagreeing (the divergence is printed on stderr).
+ * Guest code is translated by default.
  * Options end at the program's name (the command line registers this command with stop-at-positional).
  */
 @Command(name = "user", mixinStandardHelpOptions = true,
         description = "Run a static ppc64 Linux program (user mode, like qemu-ppc64le).")
 public final class UserCommand implements Callable<Integer> {
 
-    @Option(names = "--interp", description = "Run the reference interpreter only.")
+    @Option(names = "--interp", description = "Run the reference interpreter only (the default translates).")
     boolean interp;
 
     @Option(names = "--lockstep", description = "Run translator and interpreter side by side; report the first "
@@ -47,19 +47,6 @@ public final class UserCommand implements Callable<Integer> {
 
     /** Where our own messages go. */
     PrintStream diagnostics = System.err;
-
-    /**
-     * Makes the executor for a mode. The translator (cpu.translate) drives the pseries machine; the user-mode
-     * runner does not use it yet (host-side writes into guest code, by read() or mmap, must first invalidate
-     * translations), so every mode here is the interpreter, and {@code --lockstep} says so.
-     */
-    static Function<Interpreter, GuestExecutor> executorFor(ExecutionMode mode, PrintStream diagnostics) {
-        if (mode == ExecutionMode.LOCKSTEP) {
-            diagnostics.println("pvm: --lockstep: the user-mode runner does not drive the translator yet; running the interpreter alone "
-                    + "(nothing to compare)");
-        }
-        return interpreter -> interpreter::run;
-    }
 
     ExecutionMode mode() {
         if (lockstep) {
@@ -85,9 +72,12 @@ public final class UserCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : System.getenv().entrySet()) {
             envp.add(e.getKey() + "=" + e.getValue());
         }
-        try (UserModeRunner runner = new UserModeRunner(program, argv, envp, executorFor(mode(), diagnostics),
-                new UserModeRunner.Options(trace, diagnostics))) {
+        try (UserModeRunner runner = new UserModeRunner(program, argv, envp,
+                new UserModeRunner.Options(mode(), trace, diagnostics))) {
             return runner.run();
+        } catch (LockstepDivergenceException e) {
+            diagnostics.println("pvm-engine user: lockstep: " + e.getMessage());
+            return 125;
         } catch (ElfFormatException e) {
             diagnostics.println("pvm-engine user: " + program + ": " + e.getMessage());
             return 127;

@@ -226,7 +226,9 @@ final class FileSyscalls {
         if (!ok(buf, count, prot)) {
             return -EFAULT;
         }
-        MemorySegment host = p.memory.hostSlice(buf, count);
+        // PROT_WRITE: the host call writes the guest buffer (read, pread64), which may hold translated code.
+        MemorySegment host = (prot & UserAddressSpace.PROT_WRITE) != 0 ? p.memory.hostSliceForWrite(buf, count)
+                : p.memory.hostSlice(buf, count);
         return offset < 0 ? p.libc.call(fn, fd, host, count) : p.libc.call(fn, fd, host, count, offset);
     }
 
@@ -442,7 +444,7 @@ final class FileSyscalls {
         if (!ok(buf, count, UserAddressSpace.PROT_WRITE)) {
             return -EFAULT;
         }
-        MemorySegment host = p.memory.hostSlice(buf, count);
+        MemorySegment host = p.memory.hostSliceForWrite(buf, count);
         long n = p.libc.call(HostLibc.GETDENTS64, fd, host, count);
         if (n > 0 && order() == ByteOrder.BIG_ENDIAN) {
             // struct linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name[].
@@ -475,8 +477,8 @@ final class FileSyscalls {
             return n;
         }
         try (Arena ar = Arena.ofConfined()) {
-            return p.libc.call(HostLibc.READLINKAT, dirfd, ar.allocateFrom(path), p.memory.hostSlice(buf, size),
-                    size);
+            return p.libc.call(HostLibc.READLINKAT, dirfd, ar.allocateFrom(path),
+                    p.memory.hostSliceForWrite(buf, size), size);
         }
     }
 

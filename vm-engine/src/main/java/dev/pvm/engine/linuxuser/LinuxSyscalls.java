@@ -337,8 +337,8 @@ final class LinuxSyscalls {
         // A file mapping: the file's bytes are copied in (pread until EOF; the rest of the pages stay zero).
         long done = 0;
         while (done < length) {
-            long n = p.libc.call(HostLibc.PREAD, fd, p.memory.hostSlice(where + done, length - done), length - done,
-                    offset + done);
+            long n = p.libc.call(HostLibc.PREAD, fd, p.memory.hostSliceForWrite(where + done, length - done),
+                    length - done, offset + done);
             if (n < 0) {
                 p.vm.munmap(where, length);
                 return n;

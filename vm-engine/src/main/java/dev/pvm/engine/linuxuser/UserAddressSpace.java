@@ -20,6 +20,13 @@ import java.nio.ByteOrder;
  * <p>A guest access to a page without the needed permission throws {@link GuestMemoryAccessException}; the
  * runner turns it into SIGSEGV; instruction fetches ({@link #fetch32}) need PROT_EXEC.
  *
+ * <p>Translated code ({@link UserTranslatorRuntime}) inlines the same check. For its stores the page byte
+ * also says whether the page holds translated code ({@link #CODE}) and, precomputed, whether a store may
+ * go straight to the host ({@link #STORE_INLINE}: writable, no code, not journaling). Every way this class
+ * changes guest bytes or takes execute permission away (a store, write/fill, a host call writing through
+ * {@link #hostSliceForWrite}, map, unmap, mprotect without PROT_EXEC, mremap's copy) first tells the
+ * {@link CodeWatcher} when it touches a page marked {@link #CODE}, so translations never outlive their code.
+ *
  * <p>Loads return zero-extended values, as {@link GuestMemory} says.
  */
 public final class UserAddressSpace implements GuestMemory, AutoCloseable {
@@ -33,6 +40,17 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     public static final int PROT_EXEC = 4;
     /** Set on every page some mapping covers, whatever its protection (PROT_NONE mappings too). */
     static final int MAPPED = 8;
+    /** The page holds translated code: stores to it take the translator's slow path. */
+    static final int CODE = 0x10;
+    /** PROT_WRITE, no {@link #CODE} and not journaling: a translated store may write the host directly. */
+    static final int STORE_INLINE = 0x20;
+
+    /** Told before guest bytes on a page marked {@link #CODE} change or stop being executable. */
+    @FunctionalInterface
+    public interface CodeWatcher {
+        /** {@code [address, address + length)} is about to be written, replaced, or made non-executable. */
+        void changing(long address, long length);
+    }
 
     private static final ValueLayout.OfShort SHORT_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfShort SHORT_LE =
@@ -47,8 +65,11 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     private final MemorySegment host;
     private final long size;
     private final int addressBits;
-    /** One byte per guest page: PROT_* bits plus {@link #MAPPED}. */
+    /** One byte per guest page: PROT_* bits plus {@link #MAPPED}, {@link #CODE}, {@link #STORE_INLINE}. */
     private final byte[] pages;
+    private CodeWatcher codeWatcher;
+    /** Lockstep journals every store: no page is {@link #STORE_INLINE} meanwhile. */
+    private boolean trapAllStores;
 
     /**
      * Reserves {@code 2^addressBits} bytes of host address space.
@@ -78,6 +99,39 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         if (((address | last) >>> addressBits) != 0
                 || (pages[(int) (address >>> PAGE_SHIFT)] & pages[(int) (last >>> PAGE_SHIFT)] & need) == 0) {
             throw new GuestMemoryAccessException(address, length, write);
+        }
+    }
+
+    /** A store's check: write permission, and the code watcher told when the page holds translated code. */
+    private void checkStore(long address, int length) {
+        long last = address + length - 1;
+        if (((address | last) >>> addressBits) == 0) {
+            int first = pages[(int) (address >>> PAGE_SHIFT)];
+            int second = pages[(int) (last >>> PAGE_SHIFT)];
+            if ((first & second & STORE_INLINE) != 0) {
+                return;
+            }
+            if ((first & second & PROT_WRITE) != 0) {
+                if (((first | second) & CODE) != 0) {
+                    codeWatcher.changing(address, length);
+                }
+                return;
+            }
+        }
+        throw new GuestMemoryAccessException(address, length, true);
+    }
+
+    /** Tells the code watcher about a change to {@code [address, address+length)} if it touches code pages. */
+    private void changing(long address, long length) {
+        if (codeWatcher == null || length <= 0) {
+            return;
+        }
+        long end = Math.min(address + length, size);
+        for (long p = Math.max(address, 0) >>> PAGE_SHIFT; p < (end + PAGE_SIZE - 1) >>> PAGE_SHIFT; p++) {
+            if ((pages[(int) p] & CODE) != 0) {
+                codeWatcher.changing(address, length);
+                return;
+            }
         }
     }
 
@@ -135,25 +189,25 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
 
     @Override
     public void store8(long address, int value) {
-        check(address, 1, PROT_WRITE, true);
+        checkStore(address, 1);
         host.set(ValueLayout.JAVA_BYTE, address, (byte) value);
     }
 
     @Override
     public void store16(long address, int value, ByteOrder order) {
-        check(address, 2, PROT_WRITE, true);
+        checkStore(address, 2);
         host.set(order == ByteOrder.BIG_ENDIAN ? SHORT_BE : SHORT_LE, address, (short) value);
     }
 
     @Override
     public void store32(long address, int value, ByteOrder order) {
-        check(address, 4, PROT_WRITE, true);
+        checkStore(address, 4);
         host.set(order == ByteOrder.BIG_ENDIAN ? INT_BE : INT_LE, address, value);
     }
 
     @Override
     public void store64(long address, long value, ByteOrder order) {
-        check(address, 8, PROT_WRITE, true);
+        checkStore(address, 8);
         host.set(order == ByteOrder.BIG_ENDIAN ? LONG_BE : LONG_LE, address, value);
     }
 
@@ -175,6 +229,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         if (!accessible(address, source.byteSize(), PROT_WRITE)) {
             throw new GuestMemoryAccessException(address, source.byteSize(), true);
         }
+        changing(address, source.byteSize());
         MemorySegment.copy(source, 0, host, address, source.byteSize());
     }
 
@@ -183,6 +238,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         if (!accessible(address, length, PROT_WRITE)) {
             throw new GuestMemoryAccessException(address, length, true);
         }
+        changing(address, length);
         host.asSlice(address, length).fill(value);
     }
 
@@ -197,6 +253,63 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
      */
     MemorySegment hostSlice(long address, long length) {
         return host.asSlice(address, length);
+    }
+
+    /** {@link #hostSlice} for a host call that writes the guest range (read, pread, getdents64...). */
+    MemorySegment hostSliceForWrite(long address, long length) {
+        changing(address, length);
+        return host.asSlice(address, length);
+    }
+
+    // --- the translator's view ----------------------------------------------------------------------------
+
+    /** The host reservation: guest address {@code a} is its byte {@code a}. */
+    MemorySegment host() {
+        return host;
+    }
+
+    /** The page table translated code reads (one byte per {@link #PAGE_SIZE} page). */
+    byte[] pageTable() {
+        return pages;
+    }
+
+    int addressBits() {
+        return addressBits;
+    }
+
+    /** Who is told about changes to translated code (the translator's code pages), or null. */
+    void watchCode(CodeWatcher watcher) {
+        this.codeWatcher = watcher;
+    }
+
+    /** Whether the page holding {@code address} holds translated code. */
+    boolean holdsCode(long address) {
+        return address >= 0 && address < size && (pages[(int) (address >>> PAGE_SHIFT)] & CODE) != 0;
+    }
+
+    /** Marks or clears "holds translated code" on the page holding {@code address}. */
+    void markCode(long address, boolean code) {
+        int p = (int) (address >>> PAGE_SHIFT);
+        pages[p] = pageByte((pages[p] & ~CODE) | (code ? CODE : 0));
+    }
+
+    /** Sends every store down the slow path (lockstep's journal) or only stores to code pages. */
+    void trapAllStores(boolean on) {
+        trapAllStores = on;
+        for (int p = 0; p < pages.length; p++) {
+            if (pages[p] != 0) {
+                pages[p] = pageByte(pages[p]);
+            }
+        }
+    }
+
+    /** A page byte with {@link #STORE_INLINE} recomputed from the other bits. */
+    private byte pageByte(int bits) {
+        int b = bits & ~STORE_INLINE;
+        if ((b & PROT_WRITE) != 0 && (b & CODE) == 0 && !trapAllStores) {
+            b |= STORE_INLINE;
+        }
+        return (byte) b;
     }
 
     /** Reads a NUL-terminated string (paths, at most {@code max} bytes), or null when it is not readable. */
@@ -229,12 +342,14 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
      * dropped first ({@code madvise(MADV_DONTNEED)} on a private anonymous mapping reads back as zeros).
      */
     public void map(long address, long length, int prot) {
+        changing(address, length);
         HostLibc.discard(host.asSlice(address, length));
         setPages(address, length, (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | MAPPED);
     }
 
     /** Removes the mapping of a page-aligned range and releases its host memory. */
     public void unmap(long address, long length) {
+        changing(address, length);
         HostLibc.discard(host.asSlice(address, length));
         setPages(address, length, 0);
     }
@@ -245,6 +360,9 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
             if ((pages[(int) p] & MAPPED) == 0) {
                 return false;
             }
+        }
+        if ((prot & PROT_EXEC) == 0) {
+            changing(address, length); // translations of code that can no longer execute must go
         }
         setPages(address, length, (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | MAPPED);
         return true;
@@ -270,13 +388,17 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
 
     /** Copies guest bytes within the space (mremap's move), page-aligned, host to host. */
     void copyWithin(long from, long to, long length) {
+        changing(to, length);
         MemorySegment.copy(host, from, host, to, length);
     }
 
+    /** Sets the protection bits of whole pages; {@link #CODE} stays until the code watcher clears it. */
     private void setPages(long address, long length, int value) {
         long first = address >>> PAGE_SHIFT;
         long end = (address + length + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-        java.util.Arrays.fill(pages, (int) first, (int) end, (byte) value);
+        for (int p = (int) first; p < (int) end; p++) {
+            pages[p] = pageByte(value | (pages[p] & CODE));
+        }
     }
 
     /** Unmaps the whole reservation. */

@@ -2,12 +2,15 @@ package dev.pvm.engine.linuxuser;
 
 import dev.pvm.engine.cpu.CpuModel;
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Hypervisor;
 import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.disasm.Disassembler;
-import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.cpu.translate.CpuExecutor;
+import dev.pvm.engine.cpu.translate.CpuExecutors;
+import dev.pvm.engine.cpu.translate.ExecutionMode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -16,7 +19,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Runs a static ppc64 Linux executable in this process, as {@code qemu-ppc64le} / {@code qemu-ppc64} do: exec
@@ -35,27 +37,29 @@ public final class UserModeRunner implements AutoCloseable {
     public static final int ADDRESS_BITS = 40;
     private static final long SLICE = 1 << 20;
 
-    /** Options of one run. */
-    public record Options(boolean trace, PrintStream diagnostics) {
+    /**
+     * Options of one run.
+     *
+     * @param mode        how guest code runs: interpreted, translated (the default), or both in lockstep
+     * @param trace       log every instruction (each one single-stepped in {@code mode})
+     * @param diagnostics where the runner's own messages go
+     */
+    public record Options(ExecutionMode mode, boolean trace, PrintStream diagnostics) {
     }
 
     private final UserAddressSpace memory;
     private final UserProcess process;
     private final LinuxSyscalls syscalls;
-    private final GuestExecutor executor;
-    private final Interpreter interpreter;
+    private final CpuExecutor executor;
     private final Disassembler disassembler;
     private final Options options;
 
     /**
      * Loads {@code program} with {@code argv} and {@code envp}.
      *
-     * @param executorFactory makes the executor for this process from its interpreter (the interpreter itself,
-     *                        or a translator built around it)
      * @throws IOException when the program cannot be read
      */
-    public UserModeRunner(Path program, List<String> argv, List<String> envp,
-            Function<Interpreter, GuestExecutor> executorFactory, Options options) throws IOException {
+    public UserModeRunner(Path program, List<String> argv, List<String> envp, Options options) throws IOException {
         this.options = options;
         this.memory = new UserAddressSpace(ADDRESS_BITS);
         VirtualMemoryManager vm = new VirtualMemoryManager(memory);
@@ -77,11 +81,16 @@ public final class UserModeRunner implements AutoCloseable {
         long start = System.nanoTime();
         // 512 MHz from the host's monotonic clock, as the pseries machine's timebase.
         TimeBase timeBase = () -> (System.nanoTime() - start) * 64 / 125;
-        this.interpreter = new Interpreter(decoder, memory, c -> c.raise(new GuestInterrupt.Program(
-                GuestInterrupt.ProgramReason.PRIVILEGED_INSTRUCTION, "sc 1 in user mode")), timeBase,
-                CpuModel.POWER9);
+        Hypervisor noHypervisor = c -> c.raise(new GuestInterrupt.Program(
+                GuestInterrupt.ProgramReason.PRIVILEGED_INSTRUCTION, "sc 1 in user mode"));
         this.disassembler = new Disassembler(decoder);
-        this.executor = executorFactory.apply(interpreter);
+        this.executor = CpuExecutors.create(options.mode(), decoder, memory, new UserTranslatorMemory(memory),
+                noHypervisor, timeBase, CpuModel.POWER9);
+    }
+
+    /** The executor running the guest (tests). */
+    public CpuExecutor executor() {
+        return executor;
     }
 
     /** The guest's registers (tests). */
@@ -101,7 +110,11 @@ public final class UserModeRunner implements AutoCloseable {
             if (tracer != null) {
                 tracer.before(cpu);
             }
-            executor.run(cpu, tracer != null ? 1 : SLICE);
+            if (tracer != null) {
+                executor.step(cpu);
+            } else {
+                executor.run(cpu, SLICE);
+            }
             GuestInterrupt interrupt = cpu.pendingInterrupt;
             if (interrupt != null) {
                 cpu.pendingInterrupt = null;

@@ -12,14 +12,23 @@ import picocli.CommandLine;
 class UserCommandTest {
 
     @Test
-    void lockstepWithoutATranslatorSaysSo() {
+    void theTranslatorIsTheDefaultAndTheOptionsPickTheOthers() {
+        UserCommand command = new UserCommand();
+        new CommandLine(command).setStopAtPositional(true).parseArgs("/bin/true");
+        assertThat(command.mode()).isEqualTo(ExecutionMode.TRANSLATOR);
+        command = new UserCommand();
+        new CommandLine(command).setStopAtPositional(true).parseArgs("--lockstep", "/bin/true");
+        assertThat(command.mode()).isEqualTo(ExecutionMode.LOCKSTEP);
+    }
+
+    @Test
+    void interpAndLockstepExcludeEachOther() {
+        UserCommand command = new UserCommand();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        PrintStream err = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        UserCommand.executorFor(ExecutionMode.LOCKSTEP, err);
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("--lockstep").contains("does not drive the translator yet");
-        bytes.reset();
-        UserCommand.executorFor(ExecutionMode.INTERPRETER, err);
-        assertThat(bytes.size()).isZero();
+        command.diagnostics = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new CommandLine(command).parseArgs("--interp", "--lockstep", "/bin/true");
+        assertThat(command.call()).isEqualTo(2);
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("exclude each other");
     }
 
     @Test

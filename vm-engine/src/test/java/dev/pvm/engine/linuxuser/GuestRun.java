@@ -1,5 +1,6 @@
 package dev.pvm.engine.linuxuser;
 
+import dev.pvm.engine.cpu.translate.ExecutionMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,28 +11,55 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs a guest program the way the corpus README says every runner must (stdin from /dev/null, the environment
  * reduced to PVM_TEST=hello, argv[0] = the binary's path), either under the engine's {@code user} command in a
- * child JVM (the guest writes to file descriptor 1, which must not be the test JVM's) or under QEMU.
+ * child JVM (the guest writes to file descriptor 1, which must not be the test JVM's, and changes process state
+ * such as the working directory and umask) or under QEMU.
  */
 record GuestRun(byte[] stdout, String stderr, int exitStatus) {
 
     private static final long TIMEOUT_SECONDS = 120;
 
-    /** Under {@code pvm-engine user --interp}. */
-    static GuestRun pvm(Path program, List<String> args, Path scratch) throws IOException, InterruptedException {
+    /** Under {@code pvm-engine user} in {@code mode}, in the test's working directory. */
+    static GuestRun pvm(ExecutionMode mode, Path program, List<String> args, Path scratch)
+            throws IOException, InterruptedException {
+        return pvm(mode, program, args, scratch, null, null);
+    }
+
+    /**
+     * Under {@code pvm-engine user} in {@code mode}.
+     *
+     * @param directory the working directory, or null for the test's
+     * @param stdin     the file standard input reads, or null for /dev/null
+     */
+    static GuestRun pvm(ExecutionMode mode, Path program, List<String> args, Path scratch, Path directory,
+            Path stdin) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "dev.pvm.engine.EngineMain", "user", "--interp", "--",
-                program.toString()));
+                System.getProperty("java.class.path"), "dev.pvm.engine.EngineMain", "user"));
+        switch (mode) {
+            case INTERPRETER -> command.add("--interp");
+            case LOCKSTEP -> command.add("--lockstep");
+            case TRANSLATOR -> {
+                // the default
+            }
+        }
+        command.add("--");
+        command.add(program.toString());
         command.addAll(args);
-        return run(command, scratch);
+        return run(command, scratch, directory, stdin);
     }
 
     /** Under {@code qemu-ppc64le} or {@code qemu-ppc64}. */
     static GuestRun qemu(String qemu, Path program, List<String> args, Path scratch)
             throws IOException, InterruptedException {
+        return qemu(qemu, program, args, scratch, null, null);
+    }
+
+    /** Under {@code qemu-ppc64le} or {@code qemu-ppc64}, with a working directory and standard input as for pvm. */
+    static GuestRun qemu(String qemu, Path program, List<String> args, Path scratch, Path directory, Path stdin)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(onPath(qemu).toString(), program.toString()));
         command.addAll(args);
-        return run(command, scratch);
+        return run(command, scratch, directory, stdin);
     }
 
     /** The absolute path of a tool (the child's environment has no PATH, as the guest's must not). */
@@ -45,11 +73,16 @@ record GuestRun(byte[] stdout, String stderr, int exitStatus) {
         throw new IllegalStateException(tool + " is not on the PATH");
     }
 
-    private static GuestRun run(List<String> command, Path scratch) throws IOException, InterruptedException {
+    private static GuestRun run(List<String> command, Path scratch, Path directory, Path stdin)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(scratch, "stdout", ".txt");
         Path err = Files.createTempFile(scratch, "stderr", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(Path.of(
-                "/dev/null").toFile())).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from((stdin != null ? stdin : Path.of("/dev/null")).toFile()))
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (directory != null) {
+            pb.directory(directory.toFile());
+        }
         pb.environment().clear();
         pb.environment().put("PVM_TEST", "hello");
         Process p = pb.start();

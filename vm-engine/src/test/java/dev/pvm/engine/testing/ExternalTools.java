@@ -7,11 +7,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
-/** Finds and runs the host tools some tests use as oracles (binutils for ppc64, dtc); tests skip without them. */
+/**
+ * Finds and runs the host tools some tests use as oracles (binutils for ppc64, dtc, qemu-user); tests skip without
+ * them, or fail in CI ({@link #requireOracle}).
+ */
 public final class ExternalTools {
 
     private ExternalTools() {
+    }
+
+    /**
+     * Skips the calling test when an oracle it needs is missing, except in CI (the {@code CI} environment
+     * variable set, as {@code .ci/run} and hosted CI do), where CI installs every oracle and a missing one must
+     * fail the build loudly instead of silently skipping what it checks.
+     */
+    public static void requireOracle(boolean present, String what) {
+        if (present) {
+            return;
+        }
+        String ci = System.getenv("CI");
+        if (ci != null && !ci.isBlank() && !ci.equals("false")) {
+            throw new AssertionError("CI must provide " + what + " (.ci/run installs it)");
+        }
+        Assumptions.assumeTrue(false, "needs " + what);
     }
 
     /** Whether every named executable is on the PATH. */

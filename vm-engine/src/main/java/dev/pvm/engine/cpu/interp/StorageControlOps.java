@@ -16,7 +16,7 @@ final class StorageControlOps {
 
     static void bind(SemanticsBinder b) {
         StorageAccess m = b.storage();
-        for (String hint : new String[] {"SYNC", "ISYNC", "EIEIO", "DCBT", "DCBTST", "DCBST", "DCBF", "ICBI",
+        for (String hint : new String[] {"SYNC", "ISYNC", "MBAR", "DCBT", "DCBTST", "DCBST", "DCBF", "ICBI",
                 "DSS", "DSSALL", "DST", "DSTT", "DSTST", "DSTSTT"}) {
             b.bind(hint, row -> (s, i) -> {
             });

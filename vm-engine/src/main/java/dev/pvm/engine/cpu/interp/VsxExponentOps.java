@@ -57,27 +57,41 @@ final class VsxExponentOps {
                 s.setCrField(bf.raw(i), c);
             };
         });
-        // xststdcdp: CR field = sign || 0 || (class in DCMX) || 0. DCMX bits: NaN, +Inf, -Inf, +0, -0, +denormal,
-        // -denormal (0x40 down to 0x01).
+        // xststdcdp: CR field = sign || 0 || (class in DCMX) || 0.
         b.bind("XSTSTDCDP", row -> {
             Field bf = row.field("bf");
             Field rb = row.field("xb");
             Field dcmx = row.field("dcmx");
             return (s, i) -> {
                 long v = s.fprBits(rb.raw(i));
-                boolean negative = v < 0;
-                long exp = (v >>> 52) & 0x7FF;
-                long frac = v & 0x000F_FFFF_FFFF_FFFFL;
-                int cls;
-                if (exp == 0x7FF) {
-                    cls = frac != 0 ? 0x40 : negative ? 0x10 : 0x20;
-                } else if (exp == 0) {
-                    cls = frac == 0 ? (negative ? 0x04 : 0x08) : (negative ? 0x01 : 0x02);
-                } else {
-                    cls = 0;
+                boolean match = (dcmx.raw(i) & dataClass(v, 11, 52)) != 0;
+                s.setCrField(bf.raw(i), (v < 0 ? 8 : 0) | (match ? 2 : 0));
+            };
+        });
+        // xvtstdc[dp,sp]: each element becomes all ones when its class is in DCMX, else zero.
+        b.bind("XVTSTDCDP", row -> {
+            Field t = row.field("xt");
+            Field rb = row.field("xb");
+            Field dcmx = row.field("dcmx");
+            return (s, i) -> {
+                VectorRegister x = VectorRegister.ofVsr(s, rb.raw(i));
+                int m = dcmx.raw(i);
+                new VectorRegister((m & dataClass(x.hi, 11, 52)) != 0 ? -1L : 0,
+                        (m & dataClass(x.lo, 11, 52)) != 0 ? -1L : 0).toVsr(s, t.raw(i));
+            };
+        });
+        b.bind("XVTSTDCSP", row -> {
+            Field t = row.field("xt");
+            Field rb = row.field("xb");
+            Field dcmx = row.field("dcmx");
+            return (s, i) -> {
+                VectorRegister x = VectorRegister.ofVsr(s, rb.raw(i));
+                int m = dcmx.raw(i);
+                VectorRegister r = new VectorRegister();
+                for (int k = 0; k < 4; k++) {
+                    r.set(32, k, (m & dataClass(x.get(32, k) << 32, 8, 23)) != 0 ? 0xFFFF_FFFFL : 0);
                 }
-                boolean match = (dcmx.raw(i) & cls) != 0;
-                s.setCrField(bf.raw(i), (negative ? 8 : 0) | (match ? 2 : 0));
+                r.toVsr(s, t.raw(i));
             };
         });
         // Half precision: hword 3 of doubleword 0 (scalar) or the low halfword of each word (vector).
@@ -85,6 +99,27 @@ final class VsxExponentOps {
         unary(b, "XSCVDPHP", (s, x) -> new VectorRegister(toHalf(x.hi), 0));
         words(b, "XVCVHPSP", w -> FloatBits.doubleToSingleBits(halfToDouble((int) w & 0xFFFF)) & 0xFFFF_FFFFL);
         words(b, "XVCVSPHP", w -> toHalf(FloatBits.singleToDouble((int) w)));
+    }
+
+    /**
+     * The DCMX bit of a value's data class (Book I 7.6.1.9, xststdcdp): NaN 0x40, +Infinity 0x20,
+     * -Infinity 0x10, +Zero 0x08, -Zero 0x04, +Denormal 0x02, -Denormal 0x01, normal numbers 0.
+     *
+     * @param v        the value's bits in the high end of a long (its sign is bit 63)
+     * @param expBits  exponent width (11 for binary64, 8 for binary32)
+     * @param fracBits fraction width (52, 23)
+     */
+    static int dataClass(long v, int expBits, int fracBits) {
+        boolean negative = v < 0;
+        long exp = (v >>> (63 - expBits)) & ((1L << expBits) - 1);
+        long frac = (v >>> (63 - expBits - fracBits)) & ((1L << fracBits) - 1);
+        if (exp == (1L << expBits) - 1) {
+            return frac != 0 ? 0x40 : negative ? 0x10 : 0x20;
+        }
+        if (exp == 0) {
+            return frac == 0 ? (negative ? 0x04 : 0x08) : (negative ? 0x01 : 0x02);
+        }
+        return 0;
     }
 
     private static long significandDp(long v) {

@@ -14,7 +14,7 @@ import java.util.function.LongConsumer;
  *
  * <p>Addresses are real addresses inside the RAM block that starts at 0; code elsewhere is not tracked.
  */
-public final class CodePageMap {
+public final class CodePageMap implements CodePages {
 
     public static final int PAGE_SHIFT = 12;
     private static final int WORDS_PER_PAGE = (1 << PAGE_SHIFT) / 4;
@@ -46,6 +46,7 @@ public final class CodePageMap {
     }
 
     /** Marks the words of {@code [start, end)} as translated code. */
+    @Override
     public void markCode(long start, long end) {
         for (long a = start & ~3L; a < end; a += 4) {
             long page = a >>> PAGE_SHIFT;
@@ -64,6 +65,7 @@ public final class CodePageMap {
     }
 
     /** Whether {@code [address, address + length)} overlaps a translated word. */
+    @Override
     public boolean overlapsCode(long address, long length) {
         for (long a = address & ~3L; a < address + length; a += 4) {
             long page = a >>> PAGE_SHIFT;
@@ -85,6 +87,7 @@ public final class CodePageMap {
      * A store is about to write {@code [address, address + length)}: invalidates the units of every page whose
      * translated words it overwrites.
      */
+    @Override
     public void written(long address, long length) {
         if (length <= 0 || !overlapsCode(address, length)) {
             return;
@@ -102,12 +105,14 @@ public final class CodePageMap {
     }
 
     /** Forgets all code (the translation cache was flushed). */
+    @Override
     public void clear() {
         Arrays.fill(code, null);
         Arrays.fill(trap, (byte) (trapAll ? 1 : 0));
     }
 
     /** Traps every store (lockstep journaling) or only stores to code pages. */
+    @Override
     public void trapAll(boolean on) {
         trapAll = on;
         for (int p = 0; p < trap.length; p++) {

@@ -11,10 +11,10 @@ import java.nio.ByteOrder;
 public final class TrackingMemory implements GuestMemory {
 
     private final GuestMemory memory;
-    private final CodePageMap pages;
+    private final CodePages pages;
     private final WriteJournal journal;
 
-    public TrackingMemory(GuestMemory memory, CodePageMap pages, WriteJournal journal) {
+    public TrackingMemory(GuestMemory memory, CodePages pages, WriteJournal journal) {
         this.memory = memory;
         this.pages = pages;
         this.journal = journal;
@@ -38,6 +38,12 @@ public final class TrackingMemory implements GuestMemory {
     @Override
     public int load32(long address, ByteOrder order) {
         return memory.load32(address, order);
+    }
+
+    /** Fetches keep the underlying memory's execute check (a user address space's PROT_EXEC). */
+    @Override
+    public int fetch32(long address, ByteOrder order) {
+        return memory.fetch32(address, order);
     }
 
     @Override

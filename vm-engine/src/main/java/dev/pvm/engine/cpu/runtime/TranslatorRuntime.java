@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  * <p>One instance per VM; the translated unit keeps it in a local so HotSpot sees one receiver type at every call
  * site and inlines these small methods into the unit.
  */
-public final class TranslatorRuntime {
+public final class TranslatorRuntime implements UnitMemory {
 
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);

@@ -2,6 +2,7 @@ package dev.pvm.engine.cpu.runtime;
 
 import dev.pvm.engine.memory.GuestMemory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,11 +50,19 @@ public final class WriteJournal {
         entries.add(new Entry(address, old));
     }
 
-    /** Puts back the recorded bytes, newest first, so overlapping stores end at the oldest contents. */
+    /**
+     * Puts back the recorded bytes, newest first, so overlapping stores end at the oldest contents. Bytes that
+     * are still as recorded are left alone: a store that faulted (a read-only page of a Linux process) is recorded
+     * but wrote nothing, and writing its bytes back would fault in turn.
+     */
     public void undo(List<Entry> stores) {
         for (int i = stores.size() - 1; i >= 0; i--) {
             Entry e = stores.get(i);
-            memory.write(e.address(), e.before());
+            byte[] now = new byte[e.before().length];
+            memory.read(e.address(), now);
+            if (!Arrays.equals(now, e.before())) {
+                memory.write(e.address(), e.before());
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.pvm.engine.cpu.interp.Semantics;
 import dev.pvm.engine.cpu.isa.Facility;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.runtime.CodeModifiedSignal;
-import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
+import dev.pvm.engine.cpu.runtime.UnitMemory;
 import dev.pvm.engine.memory.GuestMemoryAccessException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -29,12 +29,12 @@ public final class BlockTranslator implements Opcodes {
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final String UNIT_NAME = Type.getInternalName(CompiledUnit.class).replace("CompiledUnit", "Unit");
-    private static final String INIT_DESC = MethodType.methodType(void.class, TranslatorRuntime.class,
+    private static final String INIT_DESC = MethodType.methodType(void.class, UnitMemory.class,
             Semantics[].class, CompiledUnit.UnitInfo.class).toMethodDescriptorString();
 
     private final EmitterTable emitters;
     private final Interpreter interpreter;
-    private final TranslatorRuntime runtime;
+    private final UnitMemory runtime;
     private long translated;
 
     /**
@@ -42,7 +42,7 @@ public final class BlockTranslator implements Opcodes {
      * @param interpreter supplies the fallback semantics (bound to the tracking memory view)
      * @param runtime     the memory entry points the units call
      */
-    public BlockTranslator(EmitterTable emitters, Interpreter interpreter, TranslatorRuntime runtime) {
+    public BlockTranslator(EmitterTable emitters, Interpreter interpreter, UnitMemory runtime) {
         this.emitters = emitters;
         this.interpreter = interpreter;
         this.runtime = runtime;
@@ -93,7 +93,7 @@ public final class BlockTranslator implements Opcodes {
 
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(" + BytecodeEmitter.CPU_DESC + "J)I",
                 null, null);
-        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs);
+        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass());
         e.prologue();
         for (int i = 0; i < unit.length(); i++) {
             e.beginInsn(i);
@@ -113,7 +113,7 @@ public final class BlockTranslator implements Opcodes {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
             CompiledUnit.UnitInfo info = new CompiledUnit.UnitInfo(unit.startPc(), unit.mode(), unit.length(), exits);
             CompiledUnit compiled = (CompiledUnit) MethodHandles.privateLookupIn(c, LOOKUP)
-                    .findConstructor(c, MethodType.methodType(void.class, TranslatorRuntime.class, Semantics[].class,
+                    .findConstructor(c, MethodType.methodType(void.class, UnitMemory.class, Semantics[].class,
                             CompiledUnit.UnitInfo.class))
                     .invoke(runtime, e.fallbacks(), info);
             translated++;

@@ -4,7 +4,7 @@ import dev.pvm.engine.cpu.interp.Semantics;
 import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.HelperEffect;
 import dev.pvm.engine.cpu.runtime.TranslatedOps;
-import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
+import dev.pvm.engine.cpu.runtime.UnitMemory;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     static final String CPU = "dev/pvm/engine/cpu/CpuState";
     static final String CPU_DESC = "L" + CPU + ";";
-    static final String RT = Type.getInternalName(TranslatorRuntime.class);
+    static final String UNIT_MEMORY = Type.getInternalName(UnitMemory.class);
     static final String OPS = Type.getInternalName(TranslatedOps.class);
     static final String BASE = Type.getInternalName(CompiledUnit.class);
     static final String SEMANTICS = Type.getInternalName(Semantics.class);
@@ -56,6 +56,8 @@ public final class BytecodeEmitter implements Opcodes {
     private static final int EXCEPTION = GPR_ARRAY + 1;
 
     private final MethodVisitor mv;
+    /** The unit memory's final class: calls name it so HotSpot binds them statically and inlines them. */
+    private final String rt;
     private final TranslationUnit unit;
     private final boolean[] gprInLocal;
     private final Label[] blockLabels;
@@ -66,8 +68,10 @@ public final class BytecodeEmitter implements Opcodes {
     private int blockStart;
     private boolean flowEnded;
 
-    BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal) {
+    BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal,
+            Class<? extends UnitMemory> unitMemory) {
         this.mv = mv;
+        this.rt = Type.getInternalName(unitMemory);
         this.unit = unit;
         this.gprInLocal = gprInLocal.clone();
         this.blockLabels = new Label[unit.length()];
@@ -212,20 +216,20 @@ public final class BytecodeEmitter implements Opcodes {
         }
     }
 
-    /** Pushes the runtime and the CPU: the first arguments of a {@link TranslatorRuntime} memory entry point. */
+    /** Pushes the runtime and the CPU: the first arguments of a {@link UnitMemory} entry point. */
     public void beginMemoryAccess() {
         markFaultPoint();
         mv.visitVarInsn(ALOAD, RT_SLOT);
         mv.visitVarInsn(ALOAD, CPU_SLOT);
     }
 
-    /** Calls memory entry point {@code name} of {@link TranslatorRuntime} (arguments pushed). */
+    /** Calls memory entry point {@code name} of {@link UnitMemory} (arguments pushed). */
     public void endMemoryAccess(String name, String desc) {
-        HelperEffect.Effect effect = effectOf(RT, name, desc);
+        HelperEffect.Effect effect = effectOf(rt, name, desc);
         if (effect != HelperEffect.Effect.MEMORY) {
             throw new IllegalStateException(name + " is not a memory helper");
         }
-        mv.visitMethodInsn(INVOKEVIRTUAL, RT, name, desc, false);
+        mv.visitMethodInsn(INVOKEVIRTUAL, rt, name, desc, false);
     }
 
     private static final Map<String, HelperEffect.Effect> EFFECTS = new java.util.concurrent.ConcurrentHashMap<>();
@@ -317,7 +321,8 @@ public final class BytecodeEmitter implements Opcodes {
     void prologue() {
         mv.visitCode();
         mv.visitVarInsn(ALOAD, THIS);
-        mv.visitFieldInsn(GETFIELD, BASE, "rt", "L" + RT + ";");
+        mv.visitFieldInsn(GETFIELD, BASE, "rt", "L" + UNIT_MEMORY + ";");
+        mv.visitTypeInsn(CHECKCAST, rt);
         mv.visitVarInsn(ASTORE, RT_SLOT);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, COUNT);

@@ -2,7 +2,7 @@ package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.interp.Semantics;
-import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
+import dev.pvm.engine.cpu.runtime.UnitMemory;
 
 /**
  * A translated unit: the superclass of every generated hidden class, which implements {@link #run}. It also
@@ -12,8 +12,8 @@ import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
  */
 public abstract class CompiledUnit {
 
-    /** The memory entry points; generated code copies it into a local. */
-    protected final TranslatorRuntime rt;
+    /** The memory entry points; generated code casts it to its final class and copies it into a local. */
+    protected final UnitMemory rt;
     /** The interpreter's semantics for the instructions this unit does not inline, by fallback index. */
     protected final Semantics[] fallbacks;
 
@@ -34,7 +34,7 @@ public abstract class CompiledUnit {
     /** False once guest code under the unit was written; slots holding it are then looked up again. */
     boolean valid = true;
 
-    protected CompiledUnit(TranslatorRuntime rt, Semantics[] fallbacks, UnitInfo info) {
+    protected CompiledUnit(UnitMemory rt, Semantics[] fallbacks, UnitInfo info) {
         this.rt = rt;
         this.fallbacks = fallbacks;
         this.startPc = info.startPc();

@@ -20,6 +20,16 @@ public interface CpuExecutor {
      */
     long run(CpuState cpu, long budget);
 
+    /**
+     * Runs exactly one instruction, as this mode executes it (single-stepping: the user-mode runner's
+     * {@code --trace}). The default suits executors whose {@link #run} never overshoots its budget.
+     *
+     * @return instructions completed: 1, or 0 when it raised an interrupt
+     */
+    default long step(CpuState cpu) {
+        return run(cpu, 1);
+    }
+
     /** Guest memory was rewritten behind the CPU's back: forget any translations. */
     void codeChanged();
 

@@ -15,12 +15,18 @@ public final class CpuExecutors {
 
     public static CpuExecutor create(ExecutionMode mode, Decoder decoder, GuestMemory memory, Hypervisor hypervisor,
             TimeBase timeBase, CpuModel model) {
+        return create(mode, decoder, memory, new RealModeTranslatorMemory(memory), hypervisor, timeBase, model);
+    }
+
+    /** For a memory translated code reaches its own way ({@code unitMemory}: the Linux user-mode runner's). */
+    public static CpuExecutor create(ExecutionMode mode, Decoder decoder, GuestMemory memory,
+            TranslatorMemory unitMemory, Hypervisor hypervisor, TimeBase timeBase, CpuModel model) {
         return switch (mode) {
             case INTERPRETER -> new InterpreterExecutor(new Interpreter(decoder, memory, hypervisor, timeBase, model));
-            case TRANSLATOR -> new TranslatorExecutor(decoder, memory, hypervisor, timeBase, model,
+            case TRANSLATOR -> new TranslatorExecutor(decoder, memory, unitMemory, hypervisor, timeBase, model,
                     EmitterTable.standard(decoder.table()));
-            case LOCKSTEP -> new LockstepExecutor(new TranslatorExecutor(decoder, memory, hypervisor, timeBase, model,
-                    EmitterTable.standard(decoder.table())));
+            case LOCKSTEP -> new LockstepExecutor(new TranslatorExecutor(decoder, memory, unitMemory, hypervisor,
+                    timeBase, model, EmitterTable.standard(decoder.table())));
         };
     }
 }

@@ -54,6 +54,14 @@ public final class LockstepExecutor implements CpuExecutor {
         return cpu.instructions - start;
     }
 
+    /** One instruction in both engines; throws on divergence. */
+    @Override
+    public long step(CpuState cpu) {
+        long start = cpu.instructions;
+        stepCompared(cpu, 1, 1);
+        return cpu.instructions - start;
+    }
+
     /** One unit in both engines; throws on divergence. */
     private void stepCompared(CpuState cpu, long remaining, int maxInsns) {
         if (isSystemCall(cpu)) {

@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.runtime.CodePageMap;
+import dev.pvm.engine.cpu.runtime.CodePages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class TranslationCache {
      * Adds a unit fetched from real address {@code real} and records the real pages it covers (a relocated unit
      * never crosses a page: {@link BlockScanner} stops there).
      */
-    public void put(CompiledUnit unit, long real, CodePageMap pages) {
+    public void put(CompiledUnit unit, long real, CodePages pages) {
         if (size * 2 >= units.length) {
             rehash(units.length * 2);
         }

@@ -10,14 +10,12 @@ import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.runtime.CodePageMap;
+import dev.pvm.engine.cpu.runtime.CodePages;
 import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.TrackingMemory;
-import dev.pvm.engine.cpu.runtime.TranslatorRuntime;
 import dev.pvm.engine.cpu.runtime.WriteJournal;
-import dev.pvm.engine.memory.AddressSpace;
 import dev.pvm.engine.memory.GuestMemory;
-import dev.pvm.engine.memory.RamRegion;
-import java.lang.foreign.MemorySegment;
+import org.objectweb.asm.LimitExceededException;
 import org.objectweb.asm.MethodTooLargeException;
 
 /**
@@ -41,33 +39,29 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final BlockScanner scanner;
     private final BlockTranslator translator;
     private final TranslationCache cache = new TranslationCache();
-    private final CodePageMap pages;
+    private final CodePages pages;
     private final WriteJournal journal;
     private final GuestMemory trackingMemory;
 
     public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
             CpuModel model, EmitterTable emitters) {
+        this(decoder, memory, new RealModeTranslatorMemory(memory), hypervisor, timeBase, model, emitters);
+    }
+
+    /**
+     * @param memory      guest memory as the interpreter sees it (stores through it are tracked and journaled)
+     * @param unitMemory  how translated code reaches that memory (inline fast path, code pages)
+     */
+    public TranslatorExecutor(Decoder decoder, GuestMemory memory, TranslatorMemory unitMemory,
+            Hypervisor hypervisor, TimeBase timeBase, CpuModel model, EmitterTable emitters) {
         this.decoder = decoder;
-        MemorySegment ram = lowRam(memory);
-        this.pages = new CodePageMap(ram.byteSize(), cache::invalidatePage);
+        this.pages = unitMemory.codePages(cache::invalidatePage);
         this.journal = new WriteJournal(memory);
         this.trackingMemory = new TrackingMemory(memory, pages, journal);
         this.interpreter = new Interpreter(decoder, trackingMemory, hypervisor, timeBase, model);
         this.scanner = new BlockScanner(decoder, interpreter.storage());
         this.translator = new BlockTranslator(emitters, interpreter,
-                new TranslatorRuntime(ram, pages, journal, interpreter.storage()));
-    }
-
-    /** The RAM block at real address 0, which translated code accesses inline; empty when there is none. */
-    private static MemorySegment lowRam(GuestMemory memory) {
-        if (memory instanceof AddressSpace space) {
-            for (RamRegion r : space.regions()) {
-                if (r.base() == 0) {
-                    return r.hostSegment();
-                }
-            }
-        }
-        return MemorySegment.NULL;
+                unitMemory.unitMemory(journal, interpreter.storage()));
     }
 
     @Override
@@ -126,6 +120,12 @@ public final class TranslatorExecutor implements CpuExecutor {
             prev = u;
         }
         return cpu.instructions - start;
+    }
+
+    /** One instruction through a unit translated for it alone (uncached: single-stepping is rare). */
+    @Override
+    public long step(CpuState cpu) {
+        return step(cpu, 1, 1);
     }
 
     /**
@@ -205,7 +205,8 @@ public final class TranslatorExecutor implements CpuExecutor {
 
     /**
      * Scans and translates the unit at {@code pc}; a unit whose method would exceed the JVM's 64 KiB code limit
-     * (many fallbacks, each spilling and reloading registers) is scanned again at half the length.
+     * (many fallbacks, each spilling and reloading registers), or ASM's budget for computing its stack map
+     * frames (many basic blocks times many locals), is scanned again at half the length.
      */
     private CompiledUnit translateAt(CpuState cpu, long pc) {
         for (int max = BlockScanner.MAX_INSNS;; max = Math.max(1, max / 2)) {
@@ -215,7 +216,7 @@ public final class TranslatorExecutor implements CpuExecutor {
             }
             try {
                 return translator.translate(tu);
-            } catch (MethodTooLargeException e) {
+            } catch (MethodTooLargeException | LimitExceededException e) {
                 if (max == 1) {
                     throw new IllegalStateException(String.format("one instruction at 0x%x does not fit a method",
                             pc), e);
@@ -252,7 +253,7 @@ public final class TranslatorExecutor implements CpuExecutor {
         return journal;
     }
 
-    CodePageMap pages() {
+    CodePages pages() {
         return pages;
     }
 

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.testing.DebianBusybox;
 import dev.pvm.engine.testing.ExternalTools;
-import dev.pvm.engine.testing.TestResources;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,7 +50,7 @@ class BusyboxObjdumpOracleTest {
     @Test
     void everyBusyboxInstructionDisassemblesAsObjdumpPrintsIt() throws Exception {
         assumeTrue(ExternalTools.available(OBJDUMP), OBJDUMP + " is not installed");
-        Path busybox = busybox();
+        Path busybox = DebianBusybox.path();
         assumeTrue(busybox != null, "Debian's busybox-static is not available (scripts/debian-busybox.sh failed; "
                 + "set PVM_BUSYBOX to its path)");
         byte[] elf = Files.readAllBytes(busybox);
@@ -162,27 +161,6 @@ class BusyboxObjdumpOracleTest {
     private static String mnemonic(String text) {
         int space = text.indexOf(' ');
         return space < 0 ? text : text.substring(0, space);
-    }
-
-    /** {@code PVM_BUSYBOX}, or what scripts/debian-busybox.sh fetches and caches; null when neither works. */
-    private static Path busybox() throws InterruptedException {
-        String env = System.getenv("PVM_BUSYBOX");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        Path root = TestResources.moduleDir().getParent();
-        Path script = root.resolve("scripts/debian-busybox.sh");
-        if (!Files.isExecutable(script)) {
-            return null;
-        }
-        try {
-            String out = ExternalTools.run(root, script.toString()).strip();
-            Path path = Path.of(out.substring(out.lastIndexOf('\n') + 1));
-            return Files.isRegularFile(path) ? path : null;
-        } catch (IOException e) {
-            System.err.println("scripts/debian-busybox.sh: " + e.getMessage());
-            return null;
-        }
     }
 
     /** The .text section of a little-endian ELF64 file, found through the section headers. */

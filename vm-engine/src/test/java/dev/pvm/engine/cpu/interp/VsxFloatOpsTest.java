@@ -39,6 +39,23 @@ class VsxFloatOpsTest {
     }
 
     @Test
+    void vectorTestDataClassSetsEachMatchingElementToOnes() {
+        // DCMX: NaN 0x40, +inf 0x20, -inf 0x10, +0 0x08, -0 0x04, +denormal 0x02, -denormal 0x01.
+        t.cpu.vsrHi[1] = 0x0000_0000_0000_0001L; // +denormal
+        t.cpu.vsrLo[1] = 0xfff0_0000_0000_0000L; // -infinity
+        t.cpu.vsrHi[2] = 0x7fc0_0000_8000_0000L; // words: NaN, -0
+        t.cpu.vsrLo[2] = 0x0000_0001_3f80_0000L; // words: +denormal, 1.0 (normal: no class bit)
+        t.exec("xvtstdcdp 3,1,2", "xvtstdcdp 4,1,0x10", "xvtstdcdp 5,1,0x6d", "xvtstdcsp 6,2,0x46",
+                "xvtstdcsp 7,2,0x7f");
+        assertThat(new long[] {t.cpu.vsrHi[3], t.cpu.vsrLo[3]}).containsExactly(-1L, 0L);
+        assertThat(new long[] {t.cpu.vsrHi[4], t.cpu.vsrLo[4]}).containsExactly(0L, -1L);
+        assertThat(new long[] {t.cpu.vsrHi[5], t.cpu.vsrLo[5]}).containsExactly(0L, 0L);
+        assertThat(new long[] {t.cpu.vsrHi[6], t.cpu.vsrLo[6]}).containsExactly(0xffff_ffff_ffff_ffffL,
+                0xffff_ffff_0000_0000L);
+        assertThat(new long[] {t.cpu.vsrHi[7], t.cpu.vsrLo[7]}).containsExactly(-1L, 0xffff_ffff_0000_0000L);
+    }
+
+    @Test
     void fusedMultiplyAddRoundsOnce() {
         // (1 + 2^-30)^2 - (1 + 2^-29) = 2^-60 exactly; a separately rounded product would give 0.
         double x = 1 + 0x1p-30;
