@@ -68,7 +68,7 @@ public final class Spr {
     public static final int PTCR = 464;
     public static final int TAR = 815;
     public static final int ASDR = 816;
-    public static final int IAMR = 882;
+    public static final int IAMR = 61;
     public static final int PPR = 896;
     public static final int PPR32 = 898;
     public static final int PSSCR = 855;

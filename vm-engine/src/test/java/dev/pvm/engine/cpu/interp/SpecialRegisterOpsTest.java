@@ -113,12 +113,21 @@ class SpecialRegisterOpsTest {
     @Test
     void supervisorRegistersOfAPaprGuestReadBackWhatWasWritten() {
         t.set(3, 0x1234_5678_9abc_def0L).exec("mtspr 28,r3", "mtspr 29,r3", "mtspr 153,r3", "mtspr 157,r3",
-                "mtspr 882,r3", "mtspr 815,r3", "mtspr 275,r3", "mfspr r4,28", "mfspr r5,29", "mfspr r6,153",
-                "mfspr r7,157", "mfspr r8,882", "mfspr r9,815", "mfspr r10,259", "mfspr r11,13");
+                "mtspr 61,r3", "mtspr 815,r3", "mtspr 275,r3", "mfspr r4,28", "mfspr r5,29", "mfspr r6,153",
+                "mfspr r7,157", "mfspr r8,61", "mfspr r9,815", "mfspr r10,259", "mfspr r11,13");
         for (int r = 4; r <= 11; r++) {
             assertThat(t.r(r)).as("r" + r).isEqualTo(0x1234_5678_9abc_def0L);
         }
         assertThat(t.cpu.cfar).isEqualTo(0x1234_5678_9abc_def0L);
+    }
+
+    @Test
+    void sprNumber882IsTrig2NotIamr() {
+        // Linux's "mttrig" RFI flush writes TRIG2 (SPR 882) on every kernel exit; the IAMR is SPR 61
+        // (Book III 9, Linux reg.h). Taking 882 for the IAMR blocked instruction fetch from every key.
+        t.set(3, 0x5455_5555_5555_5555L).exec("mtspr 882,r3");
+        assertThat(t.cpu.pendingInterrupt).isNull();
+        assertThat(t.cpu.mmu.read(Spr.IAMR)).isZero();
     }
 
     @Test
