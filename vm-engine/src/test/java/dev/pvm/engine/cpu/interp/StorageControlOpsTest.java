@@ -40,11 +40,20 @@ class StorageControlOpsTest {
     }
 
     @Test
+    void eieioWithPower9sStoreForwardingHintIsABarrier() {
+        // 0x7e0006ac: Linux's "eieio + bit 6" stf-barrier fixup (objdump: mbar 16); executes as a barrier.
+        t.word(0x7e0006ac);
+        t.cpu.nia = TestCpu.CODE;
+        assertThat(t.run(1)).isEqualTo(1);
+        assertThat(t.cpu.pendingInterrupt).isNull();
+    }
+
+    @Test
     void dcbzZeroesTheWholeCacheBlock() {
         for (int i = 0; i < 0x180; i += 8) {
             t.memory.store64(D + i, -1, ByteOrder.BIG_ENDIAN);
         }
-        t.set(1, D + 0x90).exec("dcbz 0,r1", "sync 0", "isync", "eieio", "dcbt 0,r1,0", "dcbf 0,r1,0",
+        t.set(1, D + 0x90).exec("dcbz 0,r1", "sync 0", "isync", "mbar 0", "dcbt 0,r1,0", "dcbf 0,r1,0",
                 "icbi 0,r1");
         assertThat(t.memory.load64(D + 0x78, ByteOrder.BIG_ENDIAN)).isEqualTo(-1);
         for (int i = 0x80; i < 0x100; i += 8) {
