@@ -1,7 +1,6 @@
 package dev.pvm.engine.fdt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvm.engine.testing.ExternalTools;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +62,7 @@ class DtsPrinterTest {
     /** dtc is the oracle: its decompilation of our blob must equal our printer's text. */
     @Test
     void agreesWithDtc(@TempDir Path dir) throws Exception {
-        assumeTrue(ExternalTools.available("dtc"), "dtc is not installed");
+        ExternalTools.requireOracle(ExternalTools.available("dtc"), "dtc");
         FdtWriter w = new FdtWriter();
         w.reserveMemory(0x1000, 0x1000);
         FdtWriter.Node root = w.beginNode("");

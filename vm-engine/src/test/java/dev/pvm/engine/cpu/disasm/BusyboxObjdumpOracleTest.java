@@ -1,7 +1,6 @@
 package dev.pvm.engine.cpu.disasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.isa.IsaTable;
@@ -49,10 +48,9 @@ class BusyboxObjdumpOracleTest {
 
     @Test
     void everyBusyboxInstructionDisassemblesAsObjdumpPrintsIt() throws Exception {
-        assumeTrue(ExternalTools.available(OBJDUMP), OBJDUMP + " is not installed");
+        ExternalTools.requireOracle(ExternalTools.available(OBJDUMP), OBJDUMP);
         Path busybox = DebianBusybox.path();
-        assumeTrue(busybox != null, "Debian's busybox-static is not available (scripts/debian-busybox.sh failed; "
-                + "set PVM_BUSYBOX to its path)");
+        ExternalTools.requireOracle(busybox != null, "Debian's busybox-static (scripts/debian-busybox.sh, or PVM_BUSYBOX)");
         byte[] elf = Files.readAllBytes(busybox);
         TextSection text = TextSection.of(elf);
         ByteBuffer code = ByteBuffer.wrap(elf, (int) text.fileOffset, (int) text.size).slice()

@@ -1,7 +1,6 @@
 package dev.pvm.engine.cpu.disasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.isa.IsaTable;
@@ -42,8 +41,8 @@ class ObjdumpAgreementTest {
     }
 
     private static void assertAgreement(String prefix, Path dir, String program) throws Exception {
-        assumeTrue(ExternalTools.available(prefix + "-as", prefix + "-objdump", prefix + "-objcopy"),
-                "binutils for " + prefix + " are not installed");
+        ExternalTools.requireOracle(ExternalTools.available(prefix + "-as", prefix + "-objdump", prefix + "-objcopy"),
+                "binutils for " + prefix + "");
         Path source = TestResources.moduleDir().resolve("src/test/resources/isa/programs/" + program);
         ExternalTools.run(dir, prefix + "-as", "-a64", "-mpower9", "-o", "coverage.o", source.toString());
         ExternalTools.run(dir, prefix + "-objcopy", "-O", "binary", "-j", ".text", "coverage.o", "coverage.bin");

@@ -1,7 +1,6 @@
 package dev.pvm.engine.cpu.disasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.isa.InsnPattern;
@@ -62,7 +61,7 @@ class RandomWordObjdumpOracleTest {
 
     @Test
     void randomWordsDisassembleAsObjdumpPrintsThem(@TempDir Path dir) throws Exception {
-        assumeTrue(ExternalTools.available(AS, OBJDUMP), "binutils for powerpc64le are not installed");
+        ExternalTools.requireOracle(ExternalTools.available(AS, OBJDUMP), "binutils for powerpc64le");
         IsaTable table = IsaTable.ppc64();
         Disassembler dis = new Disassembler(new Decoder(table));
         Random random = new Random(20261124);

@@ -1,7 +1,6 @@
 package dev.pvm.engine.cpu.disasm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.isa.IsaTable;
@@ -31,8 +30,8 @@ class VectorObjdumpAgreementTest {
     @ParameterizedTest
     @ValueSource(strings = {"powerpc64le-linux-gnu", "powerpc64-linux-gnu"})
     void disassemblyMatchesObjdump(String prefix, @TempDir Path dir) throws Exception {
-        assumeTrue(ExternalTools.available(prefix + "-as", prefix + "-objdump", prefix + "-objcopy"),
-                "binutils for " + prefix + " are not installed");
+        ExternalTools.requireOracle(ExternalTools.available(prefix + "-as", prefix + "-objdump", prefix + "-objcopy"),
+                "binutils for " + prefix + "");
         Path source = TestResources.moduleDir().resolve("src/test/resources/isa/programs/vector-coverage.s");
         ExternalTools.run(dir, prefix + "-as", "-a64", "-mpower9", "-o", "vector.o", source.toString());
         ExternalTools.run(dir, prefix + "-objcopy", "-O", "binary", "-j", ".text", "vector.o", "vector.bin");
