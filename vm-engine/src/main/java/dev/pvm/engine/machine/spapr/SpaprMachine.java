@@ -13,7 +13,6 @@ import dev.pvm.engine.cpu.interrupt.CheckstopException;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.interrupt.InterruptDelivery;
 import dev.pvm.engine.cpu.isa.IsaTable;
-import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.mmu.HashPageSizes;
 import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
@@ -58,7 +57,6 @@ import dev.pvm.engine.rtas.RtasFirmware;
 import dev.pvm.engine.rtas.RtasTable;
 import dev.pvm.engine.rtas.TimeOfDayRtas;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -529,9 +527,9 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         long msr = cpu.msr;
         long vector = InterruptDelivery.deliver(cpu, interrupt);
         if (atVector && (vector == v.lastVector || v.faultsAtVector >= MAX_FAULTS_AT_VECTOR)) {
-            String root = GuestFailureReport.describe(v.chainRoot, cpu.index, v.chainRootCia, v.chainRootMsr,
+            String root = GuestFailureReport.describe(v.chainRoot, cpu, v.chainRootCia, v.chainRootMsr,
                     memory, disassembler);
-            String last = GuestFailureReport.describe(interrupt, cpu.index, cia, msr, memory, disassembler);
+            String last = GuestFailureReport.describe(interrupt, cpu, cia, msr, memory, disassembler);
             fail(v, root + ", and the guest has no handler for it (" + last.substring(last.indexOf(": ") + 2)
                     + ", at the entry of vector " + String.format("0x%x", v.lastVector) + ")");
         }
@@ -723,14 +721,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
      */
     public String describeInstruction(int index, long ea) {
         CpuState cpu = vcpus[index].cpu;
-        try {
-            long real = (cpu.msr & Msr.IR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
-                    : cpu.mmu.translate(cpu.msr, ea, AccessKind.FETCH);
-            int word = memory.load32(real, cpu.littleEndian ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-            return String.format("0x%x: 0x%08x %s", ea, word, disassembler.disassemble(word, ea));
-        } catch (RuntimeException e) {
-            return String.format("0x%x: (not readable: %s)", ea, e.getMessage());
-        }
+        return GuestFailureReport.instruction(cpu, ea, cpu.msr, memory, disassembler);
     }
 
     /** How many vCPUs the machine has. */
