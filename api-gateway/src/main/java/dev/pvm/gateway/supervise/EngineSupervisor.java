@@ -292,12 +292,13 @@ public class EngineSupervisor {
         try {
             VmEngineGrpc.VmEngineBlockingStub blocking = VmEngineGrpc.newBlockingStub(engine.channel());
             long deadline = properties.grpcDeadline().toMillis();
-            blocking.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).create(CreateRequest.newBuilder()
-                    .setVmId(id.toString())
-                    .setSpec(spec)
-                    .setLayout(layout)
-                    .addAllDevices(reserved)
-                    .build());
+            blocking.withDeadlineAfter(properties.engine().createTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .create(CreateRequest.newBuilder()
+                            .setVmId(id.toString())
+                            .setSpec(spec)
+                            .setLayout(layout)
+                            .addAllDevices(reserved)
+                            .build());
             VmEngineGrpc.VmEngineStub async = VmEngineGrpc.newStub(engine.channel());
             async.streamEvents(StreamEventsRequest.getDefaultInstance(), new EventFollower(session));
             async.streamConsole(StreamConsoleRequest.newBuilder().setOffset(0).build(), new ConsoleFollower(session));
