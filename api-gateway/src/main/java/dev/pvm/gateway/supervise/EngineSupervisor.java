@@ -305,8 +305,11 @@ public class EngineSupervisor {
             step = "Start";
             blocking.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).start(StartRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
-            session.fail("engine refused " + step + ": " + e.getStatus().getCode() + " "
-                    + e.getStatus().getDescription());
+            String failure = "engine refused " + step + ": " + e.getStatus().getCode() + " "
+                    + e.getStatus().getDescription();
+            // Logged now: the VM record only says so once the killed engine's exit is seen.
+            log.warn("VM {}: {}; killing it", id, failure);
+            session.fail(failure);
             session.kill();
         }
     }
