@@ -114,6 +114,8 @@ class LinuxBootIT {
         }
         await().atMost(END).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> assertThat(state(id)).as(diagnostics(id)).isEqualTo("SHUTOFF"));
+        // The guest's own RTAS power-off, not the engine's exit or a stop, ended the run.
+        assertThat(api.get("/api/v1/vms/" + id).json().get("stateReason").asString()).isEqualTo("guest powered off");
         assertThat(api.delete("/api/v1/vms/" + id).status()).isIn(200, 204);
     }
 
