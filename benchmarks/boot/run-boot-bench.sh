@@ -15,6 +15,9 @@
 #   --qemu-firmware F  vof (default: QEMU's small Open Firmware, the fastest way QEMU boots a kernel) or slof
 #   --keep DIR         keep every run's console and stderr under DIR
 #
+# Our engine runs with the JVM options in PVM_BOOT_JVM_OPTIONS (default -XX:TieredStopAtLevel=1: a boot runs
+# most kernel code a few times, and C1 alone compiles it for far less CPU than tiered C2).
+#
 # The prompt is the shell initramfs's "pvm# " (its /init prints PVM-GUEST-READY first, also timed). QEMU runs
 # `qemu-system-ppc64 -M pseries,x-vof=on,ic-mode=xics -accel tcg -nodefaults -nographic -serial mon:stdio`:
 # no SLOF (our engine has no firmware either: it enters the kernel directly), and the XICS interrupt controller
@@ -73,6 +76,7 @@ if [[ " ${runner_list[*]} " == *" qemu "* ]]; then
   command -v qemu-system-ppc64 >/dev/null || die "qemu-system-ppc64 not found (Debian package qemu-system-ppc)"
 fi
 
+read -r -a jvm_options <<<"${PVM_BOOT_JVM_OPTIONS:--XX:TieredStopAtLevel=1}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ -z "$keep" ] || mkdir -p "$keep"
@@ -84,7 +88,7 @@ runner_cmd() {
   case $runner in
     qemu) cmd=(qemu-system-ppc64 -M "$qemu_machine" -accel tcg -m "${memory}M" -smp "$vcpus" -nodefaults
                -nographic -serial mon:stdio -no-reboot -kernel "$VMLINUX" -initrd "$INITRD" -append "$append") ;;
-    pvm) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -jar "$engine_jar" boot
+    pvm) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${jvm_options[@]}" -jar "$engine_jar" boot
               --kernel "$VMLINUX" --initrd "$INITRD" --append "$append" --memory-mib "$memory" --vcpus "$vcpus"
               --mmu "$variant" --cpu-mode "$cpu_mode" --max-seconds "$timeout") ;;
   esac

@@ -23,9 +23,10 @@ import org.objectweb.asm.MethodTooLargeException;
  * follows its exit, through the exit's chain slot for a direct branch or the unit's one-entry cache for an
  * indirect one, so the hash lookup only happens for new or invalidated successors.
  *
- * <p>It falls back to the interpreter, one instruction at a time, where it does not translate: 32-bit mode, an
- * undecodable or unfetchable word (the interpreter raises the right interrupt), and a store that hit translated
- * code (the interpreter performs it, invalidating the page).
+ * <p>It falls back to the interpreter where it does not translate: 32-bit mode, an undecodable or unfetchable
+ * word (the interpreter raises the right interrupt), and a store that hit translated code (the interpreter
+ * performs it, invalidating the page). With a translation threshold ({@link #translateAfter}) it also interprets
+ * code until it has been entered that many times, one basic block at a time (up to the first taken branch).
  *
  * <p>With instruction relocation (MSR[IR]=1) a unit lies within one 4 KiB page and remembers the real address it
  * was fetched from; entering it, through the cache or a chain slot, first translates NIA through the vCPU's
@@ -42,6 +43,9 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final CodePages pages;
     private final WriteJournal journal;
     private final GuestMemory trackingMemory;
+    private final EntryCounts entries = new EntryCounts();
+    /** Arrivals at an untranslated address before it is translated; 0 translates at the first. */
+    private int threshold;
 
     public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
             CpuModel model, EmitterTable emitters) {
@@ -98,7 +102,7 @@ public final class TranslatorExecutor implements CpuExecutor {
                 }
             }
             if (u == null) {
-                interpreter.run(cpu, 1);
+                interpretBlock(cpu, budget - done);
                 prev = null;
                 if (cpu.stopRequested) {
                     break;
@@ -122,6 +126,31 @@ public final class TranslatorExecutor implements CpuExecutor {
         return cpu.instructions - start;
     }
 
+    /**
+     * Interprets from NIA up to and including the first instruction that does not fall through to the next
+     * address (a taken branch, rfid, sc, an interrupt), or until a stop or the budget.
+     */
+    private void interpretBlock(CpuState cpu, long budget) {
+        for (long n = 0; n < budget; n++) {
+            long next = (cpu.nia + 4) & cpu.eaMask;
+            interpreter.run(cpu, 1);
+            if (cpu.stopRequested || cpu.nia != next) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Translates code only once the dispatch loop has arrived at its address {@code entries} times, interpreting
+     * it until then (system mode: most boot code runs a few times). Lockstep's steps translate regardless.
+     */
+    public void translateAfter(int entries) {
+        if (entries < 0) {
+            throw new IllegalArgumentException("translation threshold must not be negative, got " + entries);
+        }
+        this.threshold = entries;
+    }
+
     /** One instruction through a unit translated for it alone (uncached: single-stepping is rare). */
     @Override
     public long step(CpuState cpu) {
@@ -142,7 +171,7 @@ public final class TranslatorExecutor implements CpuExecutor {
             TranslationUnit tu = translatable(cpu) ? scanner.scan(cpu, cpu.nia, 1) : null;
             u = tu == null ? null : translator.translate(tu);
         } else {
-            u = unitFor(cpu);
+            u = unitFor(cpu, false);
         }
         if (u == null) {
             interpreter.run(cpu, 1);
@@ -181,8 +210,16 @@ public final class TranslatorExecutor implements CpuExecutor {
         return (u.mode & Msr.IR) == 0 || realPc(cpu) == u.realStart;
     }
 
-    /** The unit at NIA in the current mode, translated now if new; null where the translator does not go. */
+    /** The unit at NIA in the current mode, translated now if new and hot; null where there is none (yet). */
     private CompiledUnit unitFor(CpuState cpu) {
+        return unitFor(cpu, threshold > 0);
+    }
+
+    /**
+     * The unit at NIA in the current mode, translated now if new (and, with {@code counted}, entered often enough);
+     * null where the translator does not go or the code is not hot yet.
+     */
+    private CompiledUnit unitFor(CpuState cpu, boolean counted) {
         if (!translatable(cpu)) {
             return null;
         }
@@ -194,6 +231,9 @@ public final class TranslatorExecutor implements CpuExecutor {
         long mode = cpu.msr & TranslationUnit.MODE_MASK;
         CompiledUnit u = cache.get(pc, mode, real);
         if (u == null) {
+            if (counted && !entries.reached(pc, threshold)) {
+                return null;
+            }
             u = translateAt(cpu, pc);
             if (u == null) {
                 return null;
