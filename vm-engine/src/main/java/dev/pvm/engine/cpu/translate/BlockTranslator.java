@@ -3,6 +3,7 @@ package dev.pvm.engine.cpu.translate;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.isa.Facility;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.runtime.CodeModifiedSignal;
@@ -54,12 +55,23 @@ public final class BlockTranslator implements Opcodes {
     }
 
     /**
-     * Whether a row may be emitted inline. Privileged rows and rows that need an MSR facility bit always run the
-     * interpreter's semantics, which carry the problem-state and availability checks: units are not translated
-     * per MSR[PR]/[FP]/[VEC]/[VSX] ({@link TranslationUnit#MODE_MASK}), so an inline copy could not check them.
+     * Whether a row may be emitted inline in a unit translated for MSR bits {@code mode}. The interpreter's
+     * semantics carry the problem-state and availability checks; units are translated per MSR[PR], [FP], [VEC]
+     * and [VSX] ({@link TranslationUnit#MODE_MASK}), so a row whose check passes in the unit's mode needs no
+     * check at run time, and one whose check fails runs the fallback, which raises the interrupt.
      */
-    static boolean inlinable(InsnPattern row) {
-        return !row.privileged() && row.facility() == Facility.NONE;
+    static boolean inlinable(InsnPattern row, long mode) {
+        if (row.privileged() && (mode & Msr.PR) != 0) {
+            return false;
+        }
+        return switch (row.facility()) {
+            case NONE -> true;
+            case FP -> (mode & Msr.FP) != 0;
+            case VEC -> (mode & Msr.VEC) != 0;
+            case VSX -> (mode & Msr.VSX) != 0;
+            case FP_OR_VEC -> (mode & (Msr.FP | Msr.VEC)) == (Msr.FP | Msr.VEC);
+            case VSX_OR_VEC -> (mode & (Msr.VSX | Msr.VEC)) == (Msr.VSX | Msr.VEC);
+        };
     }
 
     /**
@@ -68,7 +80,7 @@ public final class BlockTranslator implements Opcodes {
     public CompiledUnit translate(TranslationUnit unit) {
         boolean[] gprs = new boolean[32];
         for (int i = 0; i < unit.length(); i++) {
-            if (inlinable(unit.rows()[i]) && emitters.emitter(unit.rows()[i].id()) != null) {
+            if (inlinable(unit.rows()[i], unit.mode()) && emitters.emitter(unit.rows()[i].id()) != null) {
                 FixedPointEmitters.registersOf(unit.rows()[i], unit.words()[i], gprs);
             }
         }
@@ -99,7 +111,7 @@ public final class BlockTranslator implements Opcodes {
             e.beginInsn(i);
             InsnPattern row = unit.rows()[i];
             int word = unit.words()[i];
-            InsnEmitter emitter = inlinable(row) ? emitters.emitter(row.id()) : null;
+            InsnEmitter emitter = inlinable(row, unit.mode()) ? emitters.emitter(row.id()) : null;
             if (emitter == null || !emitter.emit(e, row, word)) {
                 e.fallback(interpreter.semantics(row.id()), word);
             }
