@@ -42,6 +42,8 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final CodePages pages;
     private final WriteJournal journal;
     private final GuestMemory trackingMemory;
+    /** Profiling counters ({@link TranslatorStats#PROPERTY}), or null. */
+    private final TranslatorStats stats;
 
     public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
             CpuModel model, EmitterTable emitters) {
@@ -60,8 +62,9 @@ public final class TranslatorExecutor implements CpuExecutor {
         this.trackingMemory = new TrackingMemory(memory, pages, journal);
         this.interpreter = new Interpreter(decoder, trackingMemory, hypervisor, timeBase, model);
         this.scanner = new BlockScanner(decoder, interpreter.storage());
+        this.stats = TranslatorStats.enabledByProperty() ? new TranslatorStats(decoder.table().size()) : null;
         this.translator = new BlockTranslator(emitters, interpreter,
-                unitMemory.unitMemory(journal, interpreter.storage()));
+                unitMemory.unitMemory(journal, interpreter.storage()), stats);
     }
 
     @Override
@@ -87,6 +90,8 @@ public final class TranslatorExecutor implements CpuExecutor {
                 if (u == null || !u.valid || !mapsTo(cpu, u)) {
                     u = unitFor(cpu);
                     prev.chained[exit] = u;
+                } else if (stats != null) {
+                    stats.chainHits++;
                 }
             } else {
                 u = prev.indirectUnit;
@@ -95,21 +100,32 @@ public final class TranslatorExecutor implements CpuExecutor {
                     u = unitFor(cpu);
                     prev.indirectPc = cpu.nia;
                     prev.indirectUnit = u;
+                } else if (stats != null) {
+                    stats.indirectHits++;
                 }
             }
             if (u == null) {
                 interpreter.run(cpu, 1);
+                if (stats != null) {
+                    stats.interpretedSteps++;
+                }
                 prev = null;
                 if (cpu.stopRequested) {
                     break;
                 }
                 continue;
             }
+            if (stats != null) {
+                stats.dispatches++;
+            }
             exit = u.run(cpu, budget - done);
             if (exit == CompiledUnitExits.STOP) {
                 break;
             }
             if (exit == CompiledUnitExits.CODE_MODIFIED) {
+                if (stats != null) {
+                    stats.codeModifiedExits++;
+                }
                 interpreter.run(cpu, 1);
                 prev = null;
                 if (cpu.stopRequested) {
@@ -192,6 +208,9 @@ public final class TranslatorExecutor implements CpuExecutor {
             return null;
         }
         long mode = cpu.msr & TranslationUnit.MODE_MASK;
+        if (stats != null) {
+            stats.lookups++;
+        }
         CompiledUnit u = cache.get(pc, mode, real);
         if (u == null) {
             u = translateAt(cpu, pc);
@@ -238,6 +257,11 @@ public final class TranslatorExecutor implements CpuExecutor {
 
     public TranslationCache cache() {
         return cache;
+    }
+
+    /** The profiling report ({@link TranslatorStats#PROPERTY}), or null when counting is off. */
+    public String statsReport(CpuState cpu) {
+        return stats == null ? null : stats.report(translator.translated(), cpu.instructions, 40);
     }
 
     /** Units translated since creation. */
