@@ -105,8 +105,8 @@ public final class BootCommand implements Callable<Integer> {
     double maxSeconds;
 
     @Option(names = "--stats", description = "When the run ends, print what the machine counted on stderr: units "
-            + "translated and entered, interrupts by kind, hypercalls, TLB fills, idle time (with -Dpvm.stats=true "
-            + "also the interpreter rows that ran most).")
+            + "translated and entered, interrupts by kind, hypercalls, TLB fills, idle time, where the guest spent its "
+            + "instructions (with -Dpvm.translator.stats=true also the translator's dispatch and fallback counts).")
     boolean stats;
 
     /** The guest's console output; the terminal unless a test replaces it. */

@@ -43,6 +43,8 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final CodePages pages;
     private final WriteJournal journal;
     private final GuestMemory trackingMemory;
+    /** Profiling counters ({@link TranslatorStats#PROPERTY}), or null. */
+    private final TranslatorStats stats;
     private final EntryCounts entries = new EntryCounts();
     /** Arrivals at an untranslated address before it is translated; 0 translates at the first. */
     private int threshold;
@@ -64,8 +66,9 @@ public final class TranslatorExecutor implements CpuExecutor {
         this.trackingMemory = new TrackingMemory(memory, pages, journal);
         this.interpreter = new Interpreter(decoder, trackingMemory, hypervisor, timeBase, model);
         this.scanner = new BlockScanner(decoder, interpreter.storage());
+        this.stats = TranslatorStats.enabledByProperty() ? new TranslatorStats(decoder.table().size()) : null;
         this.translator = new BlockTranslator(emitters, interpreter,
-                unitMemory.unitMemory(journal, interpreter.storage()));
+                unitMemory.unitMemory(journal, interpreter.storage()), stats);
     }
 
     @Override
@@ -91,6 +94,8 @@ public final class TranslatorExecutor implements CpuExecutor {
                 if (u == null || !u.valid || !mapsTo(cpu, u)) {
                     u = unitFor(cpu);
                     prev.chained[exit] = u;
+                } else if (stats != null) {
+                    stats.chainHits++;
                 }
             } else {
                 u = prev.indirectUnit;
@@ -99,21 +104,32 @@ public final class TranslatorExecutor implements CpuExecutor {
                     u = unitFor(cpu);
                     prev.indirectPc = cpu.nia;
                     prev.indirectUnit = u;
+                } else if (stats != null) {
+                    stats.indirectHits++;
                 }
             }
             if (u == null) {
-                interpretBlock(cpu, budget - done);
+                long steps = interpretBlock(cpu, budget - done);
+                if (stats != null) {
+                    stats.interpretedSteps += steps;
+                }
                 prev = null;
                 if (cpu.stopRequested) {
                     break;
                 }
                 continue;
             }
+            if (stats != null) {
+                stats.dispatches++;
+            }
             exit = u.run(cpu, budget - done);
             if (exit == CompiledUnitExits.STOP) {
                 break;
             }
             if (exit == CompiledUnitExits.CODE_MODIFIED) {
+                if (stats != null) {
+                    stats.codeModifiedExits++;
+                }
                 interpreter.run(cpu, 1);
                 prev = null;
                 if (cpu.stopRequested) {
@@ -129,15 +145,20 @@ public final class TranslatorExecutor implements CpuExecutor {
     /**
      * Interprets from NIA up to and including the first instruction that does not fall through to the next
      * address (a taken branch, rfid, sc, an interrupt), or until a stop or the budget.
+     *
+     * @return the instructions attempted (the interpreter's steps)
      */
-    private void interpretBlock(CpuState cpu, long budget) {
-        for (long n = 0; n < budget; n++) {
+    private long interpretBlock(CpuState cpu, long budget) {
+        long n = 0;
+        while (n < budget) {
             long next = (cpu.nia + 4) & cpu.eaMask;
             interpreter.run(cpu, 1);
+            n++;
             if (cpu.stopRequested || cpu.nia != next) {
-                return;
+                break;
             }
         }
+        return n;
     }
 
     /**
@@ -229,6 +250,9 @@ public final class TranslatorExecutor implements CpuExecutor {
             return null;
         }
         long mode = cpu.msr & TranslationUnit.MODE_MASK;
+        if (stats != null) {
+            stats.lookups++;
+        }
         CompiledUnit u = cache.get(pc, mode, real);
         if (u == null) {
             if (counted && !entries.reached(pc, threshold)) {
@@ -278,6 +302,11 @@ public final class TranslatorExecutor implements CpuExecutor {
 
     public TranslationCache cache() {
         return cache;
+    }
+
+    /** The profiling report ({@link TranslatorStats#PROPERTY}), or null when counting is off. */
+    public String statsReport(CpuState cpu) {
+        return stats == null ? null : stats.report(translator.translated(), cpu.instructions, 40);
     }
 
     /** Units translated since creation. */

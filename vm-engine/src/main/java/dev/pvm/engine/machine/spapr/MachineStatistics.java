@@ -28,6 +28,10 @@ final class MachineStatistics {
                     v.cedes));
             if (v.executor instanceof TranslatorExecutor t) {
                 b.append(String.format("  units translated: %,d%n", t.translatedUnits()));
+                String translator = t.statsReport(v.cpu); // with -Dpvm.translator.stats=true
+                if (translator != null) {
+                    translator.lines().forEach(line -> b.append("  ").append(line).append(System.lineSeparator()));
+                }
             }
             Map<String, Long> kinds = new TreeMap<>();
             v.interrupts.forEach((k, n) -> kinds.put(k.getSimpleName(), n[0]));
