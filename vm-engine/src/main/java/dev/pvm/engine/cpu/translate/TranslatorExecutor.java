@@ -8,6 +8,7 @@ import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
+import dev.pvm.engine.cpu.interp.Semantics;
 import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.runtime.CodePageMap;
 import dev.pvm.engine.cpu.runtime.CodePages;
@@ -45,8 +46,7 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final GuestMemory trackingMemory;
     /** Profiling counters ({@link TranslatorStats#PROPERTY}), or null. */
     private final TranslatorStats stats;
-    private final EntryCounts entries = new EntryCounts();
-    /** Arrivals at an untranslated address before it is translated; 0 translates at the first. */
+    /** Entries of a unit's code before it is translated (it runs decoded until then); 0 translates at once. */
     private int threshold;
 
     public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
@@ -119,6 +119,9 @@ public final class TranslatorExecutor implements CpuExecutor {
                 }
                 continue;
             }
+            if (u instanceof DecodedUnit d && d.hot(threshold)) {
+                u = promote(cpu, d);
+            }
             if (stats != null) {
                 stats.dispatches++;
             }
@@ -162,8 +165,9 @@ public final class TranslatorExecutor implements CpuExecutor {
     }
 
     /**
-     * Translates code only once the dispatch loop has arrived at its address {@code entries} times, interpreting
-     * it until then (system mode: most boot code runs a few times). Lockstep's steps translate regardless.
+     * Translates code only once it has been entered {@code entries} times (a loop head counts each iteration),
+     * running it as a {@link DecodedUnit} until then (system mode: most of a boot's code runs a few times).
+     * Lockstep's steps translate regardless.
      */
     public void translateAfter(int entries) {
         if (entries < 0) {
@@ -237,8 +241,8 @@ public final class TranslatorExecutor implements CpuExecutor {
     }
 
     /**
-     * The unit at NIA in the current mode, translated now if new (and, with {@code counted}, entered often enough);
-     * null where the translator does not go or the code is not hot yet.
+     * The unit at NIA in the current mode, made now if new: translated, or with {@code counted} decoded (until it
+     * is hot); null where the translator does not go.
      */
     private CompiledUnit unitFor(CpuState cpu, boolean counted) {
         if (!translatable(cpu)) {
@@ -255,15 +259,39 @@ public final class TranslatorExecutor implements CpuExecutor {
         }
         CompiledUnit u = cache.get(pc, mode, real);
         if (u == null) {
-            if (counted && !entries.reached(pc, threshold)) {
-                return null;
-            }
-            u = translateAt(cpu, pc);
+            u = counted ? decodeAt(cpu, pc) : translateAt(cpu, pc);
             if (u == null) {
                 return null;
             }
             cache.put(u, real, pages);
         }
+        return u;
+    }
+
+    /** The unit at {@code pc} decoded for the interpreter's semantics, or null when nothing there decodes. */
+    private CompiledUnit decodeAt(CpuState cpu, long pc) {
+        TranslationUnit tu = scanner.scan(cpu, pc, BlockScanner.MAX_INSNS);
+        if (tu == null) {
+            return null;
+        }
+        Semantics[] semantics = new Semantics[tu.length()];
+        for (int i = 0; i < semantics.length; i++) {
+            semantics[i] = interpreter.semantics(tu.rows()[i].id());
+        }
+        return new DecodedUnit(tu, semantics);
+    }
+
+    /**
+     * The hot decoded unit {@code d} (at NIA, in the current mode) translated, in its place in the cache; slots
+     * holding {@code d} look the translation up, since {@code d} is no longer valid.
+     */
+    private CompiledUnit promote(CpuState cpu, DecodedUnit d) {
+        CompiledUnit u = translateAt(cpu, cpu.nia);
+        if (u == null) {
+            return d;
+        }
+        cache.replace(d, u);
+        d.valid = false;
         return u;
     }
 

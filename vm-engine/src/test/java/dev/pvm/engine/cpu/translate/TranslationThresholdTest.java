@@ -74,6 +74,20 @@ class TranslationThresholdTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aStoreIntoColdCodeIsSeenByTheNextInstruction(boolean le) {
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+            // The store rewrites the instruction right after it, which the decoded unit had already decoded.
+            f.code("addi r5,0," + GuestFixture.CODE, "addi r3,0,1", "stw r4,12(r5)", "addi r3,0,3");
+            f.cpu.gpr[4] = f.assemble("addi r3,0,7", GuestFixture.CODE + 12) & 0xFFFF_FFFFL;
+            translator(f).translateAfter(100);
+            f.run(4);
+            assertThat(f.cpu.gpr[3]).isEqualTo(7);
+            assertThat(f.cpu.instructions).isEqualTo(4);
+        }
+    }
+
     @Test
     void aNegativeThresholdIsRefused() {
         try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
