@@ -91,9 +91,9 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     /** Longest a call blocks idle before returning CONTINUE (so pause and stop requests are seen). */
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /**
-     * A boot runs most of its kernel code only a few times: interpreting code until it has been entered this
-     * often, and translating only then, saves the translation and JVM compilation of tens of thousands of
-     * units (measured on Debian's 6.1 kernel: see benchmarks/README.md, "Boot time").
+     * A boot runs most of its kernel code only a few times: running code as decoded units until it has been
+     * entered this often, and translating only then, saves the translation and JVM compilation of tens of
+     * thousands of units (measured on Debian's 6.1 kernel: benchmarks/README.md, "Where a boot's time goes").
      */
     static final int TRANSLATE_AFTER = 2048;
     static final String TRANSLATE_AFTER_PROPERTY = "pvm.cpu.translate-after";
