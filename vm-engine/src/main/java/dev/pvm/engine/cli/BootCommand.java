@@ -104,6 +104,11 @@ public final class BootCommand implements Callable<Integer> {
             description = "Give up after this many seconds of wall time, exit status 124 (default 0: no limit).")
     double maxSeconds;
 
+    @Option(names = "--stats", description = "When the run ends, print what the machine counted on stderr: units "
+            + "translated and entered, interrupts by kind, hypercalls, TLB fills, idle time, where the guest spent its "
+            + "instructions (with -Dpvm.translator.stats=true also the translator's dispatch and fallback counts).")
+    boolean stats;
+
     /** The guest's console output; the terminal unless a test replaces it. */
     OutputStream console = System.out;
     /** What is typed into the guest's console. */
@@ -154,7 +159,11 @@ public final class BootCommand implements Callable<Integer> {
             }
             diagnostics.println("pvm-engine boot: " + summary(config, mode));
             startInput(machine);
-            return run(machine, started);
+            int status = run(machine, started);
+            if (stats) {
+                diagnostics.print(machine.statistics());
+            }
+            return status;
         } catch (IOException e) {
             diagnostics.println("pvm-engine boot: cannot write the device tree to " + dtb + ": " + e.getMessage());
             return BAD_ARGUMENTS;

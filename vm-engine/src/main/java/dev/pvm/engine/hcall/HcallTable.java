@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The machine's hypercalls: dispatch of {@code sc 1} by the number in r3, and the source of the device tree's
@@ -27,7 +28,7 @@ public final class HcallTable implements Hypervisor {
     /** Where the implementation-private hypercalls start (QEMU's KVMPPC_HCALL_BASE). */
     public static final int PRIVATE_BASE = 0xf000;
 
-    private record Entry(String name, String functionSet, HcallHandler handler) {
+    private record Entry(String name, String functionSet, HcallHandler handler, LongAdder calls) {
     }
 
     /**
@@ -62,7 +63,7 @@ public final class HcallTable implements Hypervisor {
             throw new IllegalArgumentException(name + ": private hypercalls (0xf000 and up) belong to no function "
                     + "set");
         }
-        Entry previous = entries.putIfAbsent(number, new Entry(name, functionSet, handler));
+        Entry previous = entries.putIfAbsent(number, new Entry(name, functionSet, handler, new LongAdder()));
         if (previous != null) {
             throw new IllegalArgumentException(String.format("hypercall 0x%x registered twice (%s, %s)", number,
                     previous.name(), name));
@@ -82,6 +83,7 @@ public final class HcallTable implements Hypervisor {
             }
             status = HcallStatus.H_FUNCTION;
         } else {
+            e.calls().increment();
             try {
                 status = e.handler().handle(cpu);
             } catch (GuestMemoryAccessException bad) {
@@ -116,6 +118,18 @@ public final class HcallTable implements Hypervisor {
     public Map<Long, String> registered() {
         Map<Long, String> result = new LinkedHashMap<>();
         entries.forEach((k, v) -> result.put(k, v.name()));
+        return result;
+    }
+
+    /** How often each hypercall was made, by name, for those made at least once (statistics). */
+    public Map<String, Long> callCounts() {
+        Map<String, Long> result = new LinkedHashMap<>();
+        entries.values().forEach(e -> {
+            long n = e.calls().sum();
+            if (n > 0) {
+                result.put(e.name(), n);
+            }
+        });
         return result;
     }
 

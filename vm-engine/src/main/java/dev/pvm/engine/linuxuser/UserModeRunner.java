@@ -11,6 +11,7 @@ import dev.pvm.engine.cpu.isa.IsaTable;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.cpu.translate.TranslatorExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -128,6 +129,9 @@ public final class UserModeRunner implements AutoCloseable {
                 // After the kernel's part too: a system call's result and a signal frame's registers show.
                 tracer.after(cpu, interrupt);
             }
+        }
+        if (executor instanceof TranslatorExecutor translator && translator.statsReport(cpu) != null) {
+            options.diagnostics().print(translator.statsReport(cpu));
         }
         return process.exitStatus;
     }

@@ -66,7 +66,14 @@ class BootCommandTest {
         assertThat(boot("--builtin", "hello", "--memory-mib", "512")).as(diagnostics()).isEqualTo(BootCommand.POWERED_OFF);
         assertThat(console()).startsWith("Hello from a pvm POWER guest (ppc64le)\r\n").contains("512 MiB of memory");
         assertThat(diagnostics()).contains("pseries, 1 vCPU(s), 512 MiB in 1 NUMA node(s), radix MMU, translator")
-                .contains("guest powered off after");
+                .contains("guest powered off after").doesNotContain("statistics:");
+    }
+
+    @Test
+    void statsPrintsWhatTheMachineCountedWhenTheRunEnds() {
+        assertThat(boot("--builtin", "hello", "--stats")).as(diagnostics()).isEqualTo(BootCommand.POWERED_OFF);
+        assertThat(diagnostics()).containsPattern("guest powered off after [^\\n]*\\nstatistics: [0-9,]+ instructions")
+                .contains("vCPU 0: ").contains("hypercalls: {");
     }
 
     @Test

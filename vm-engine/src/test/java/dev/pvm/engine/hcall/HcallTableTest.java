@@ -25,6 +25,19 @@ class HcallTableTest {
     }
 
     @Test
+    void countsCallsByNameForTheOnesMade() {
+        table.register(0x58, "H_PUT_TERM_CHAR", "hcall-term", c -> HcallStatus.H_SUCCESS);
+        table.register(0x54, "H_GET_TERM_CHAR", "hcall-term", c -> HcallStatus.H_SUCCESS);
+        table.register(0x28, "H_SET_DABR", "hcall-dabr", c -> HcallStatus.H_SUCCESS);
+        for (long n : new long[] {0x58, 0x28, 0x58, 0x1234}) {
+            cpu.gpr[3] = n;
+            table.hypercall(cpu);
+        }
+        assertThat(table.callCounts()).containsExactly(java.util.Map.entry("H_PUT_TERM_CHAR", 2L),
+                java.util.Map.entry("H_SET_DABR", 1L));
+    }
+
+    @Test
     void unknownHypercallsAnswerHFunction() {
         cpu.gpr[3] = 0x1234;
         table.hypercall(cpu);

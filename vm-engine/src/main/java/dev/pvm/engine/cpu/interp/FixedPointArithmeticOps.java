@@ -62,7 +62,7 @@ final class FixedPointArithmeticOps {
                 Field ra = row.field("ra");
                 Field si = row.field("si");
                 return (s, i) -> {
-                    long r = add(s, s.gpr[ra.raw(i)], si.extract(i), 0, true, false);
+                    long r = XerArithmetic.add(s, s.gpr[ra.raw(i)], si.extract(i), 0, true, false);
                     s.gpr[rt.raw(i)] = r;
                     if (record) {
                         s.recordCr0(r);
@@ -74,7 +74,8 @@ final class FixedPointArithmeticOps {
             Field rt = row.field("rt");
             Field ra = row.field("ra");
             Field si = row.field("si");
-            return (s, i) -> s.gpr[rt.raw(i)] = add(s, ~s.gpr[ra.raw(i)], si.extract(i), 1, true, false);
+            return (s, i) -> s.gpr[rt.raw(i)] = XerArithmetic.add(s, ~s.gpr[ra.raw(i)], si.extract(i), 1, true,
+                    false);
         });
         b.bind("MULLI", row -> {
             Field rt = row.field("rt");
@@ -99,7 +100,7 @@ final class FixedPointArithmeticOps {
             Field oe = row.field("oe");
             Field rc = row.field("rc");
             return (s, i) -> {
-                long r = add(s, ~s.gpr[ra.raw(i)], 0, 1, false, oe.raw(i) != 0);
+                long r = XerArithmetic.add(s, ~s.gpr[ra.raw(i)], 0, 1, false, oe.raw(i) != 0);
                 s.gpr[rt.raw(i)] = r;
                 if (rc.raw(i) != 0) {
                     s.recordCr0(r);
@@ -300,25 +301,6 @@ final class FixedPointArithmeticOps {
         });
     }
 
-    /**
-     * x + y + carryIn, setting CA/CA32 when asked and OV/OV32/SO when {@code overflow}.
-     * Subtraction is ~a + b + 1 (Book I 3.3.9 "subtract from").
-     */
-    static long add(CpuState s, long x, long y, int carryIn, boolean setCarry, boolean overflow) {
-        long r = x + y + carryIn;
-        if (setCarry) {
-            boolean carry64 = carryIn == 0 ? Long.compareUnsigned(r, x) < 0 : Long.compareUnsigned(r, x) <= 0;
-            long low = (x & 0xFFFF_FFFFL) + (y & 0xFFFF_FFFFL) + carryIn;
-            s.setCarry(carry64, (low >>> 32) != 0);
-        }
-        if (overflow) {
-            boolean ov64 = ((x ^ r) & (y ^ r)) < 0;
-            boolean ov32 = (((int) x ^ (int) r) & ((int) y ^ (int) r)) < 0;
-            s.setOverflow(ov64, ov32);
-        }
-        return r;
-    }
-
     private static void addXo(SemanticsBinder b, String name, boolean subtractFrom, AddKind kind, boolean carrying) {
         b.bind(name, row -> {
             Field rt = row.field("rt");
@@ -349,7 +331,7 @@ final class FixedPointArithmeticOps {
                         carryIn = s.ca;
                     }
                 }
-                long r = add(s, x, y, carryIn, carrying, oe.raw(i) != 0);
+                long r = XerArithmetic.add(s, x, y, carryIn, carrying, oe.raw(i) != 0);
                 s.gpr[rt.raw(i)] = r;
                 if (rc.raw(i) != 0) {
                     s.recordCr0(r);

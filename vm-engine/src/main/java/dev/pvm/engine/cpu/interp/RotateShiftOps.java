@@ -51,18 +51,18 @@ final class RotateShiftOps {
         // Word shifts use 6 bits of RB: amounts 32..63 shift everything out.
         shift(b, "SLW", (s, x, n) -> (n & 63) < 32 ? (x << (n & 63)) & 0xFFFF_FFFFL : 0);
         shift(b, "SRW", (s, x, n) -> (n & 63) < 32 ? (x & 0xFFFF_FFFFL) >>> (n & 63) : 0);
-        shift(b, "SRAW", (s, x, n) -> shiftRightAlgebraicWord(s, x, (int) (n & 63)));
+        shift(b, "SRAW", (s, x, n) -> XerArithmetic.shiftRightAlgebraicWord(s, x, (int) (n & 63)));
         // Doubleword shifts use 7 bits of RB: amounts 64..127 shift everything out.
         shift(b, "SLD", (s, x, n) -> (n & 127) < 64 ? x << (n & 127) : 0);
         shift(b, "SRD", (s, x, n) -> (n & 127) < 64 ? x >>> (n & 127) : 0);
-        shift(b, "SRAD", (s, x, n) -> shiftRightAlgebraicDouble(s, x, (int) (n & 127)));
+        shift(b, "SRAD", (s, x, n) -> XerArithmetic.shiftRightAlgebraicDouble(s, x, (int) (n & 127)));
         b.bind("SRAWI", row -> {
             Field ra = row.field("ra");
             Field rs = row.field("rs");
             Field sh = row.field("sh");
             Field rc = row.field("rc");
             return (s, i) -> {
-                long r = shiftRightAlgebraicWord(s, s.gpr[rs.raw(i)], sh.raw(i));
+                long r = XerArithmetic.shiftRightAlgebraicWord(s, s.gpr[rs.raw(i)], sh.raw(i));
                 s.gpr[ra.raw(i)] = r;
                 if (rc.raw(i) != 0) {
                     s.recordCr0(r);
@@ -89,44 +89,13 @@ final class RotateShiftOps {
             Field sh = row.field("sh");
             Field rc = row.field("rc");
             return (s, i) -> {
-                long r = shiftRightAlgebraicDouble(s, s.gpr[rs.raw(i)], sh.raw(i));
+                long r = XerArithmetic.shiftRightAlgebraicDouble(s, s.gpr[rs.raw(i)], sh.raw(i));
                 s.gpr[ra.raw(i)] = r;
                 if (rc.raw(i) != 0) {
                     s.recordCr0(r);
                 }
             };
         });
-    }
-
-    /** sraw/srawi: CA (and CA32) is set when the word is negative and one bits were shifted out. */
-    static long shiftRightAlgebraicWord(CpuState s, long x, int n) {
-        int v = (int) x;
-        long r;
-        boolean carry;
-        if (n < 32) {
-            r = v >> n;
-            carry = v < 0 && (v & ((1 << n) - 1)) != 0;
-        } else {
-            r = v >> 31;
-            carry = v < 0;
-        }
-        s.setCarry(carry, carry);
-        return r;
-    }
-
-    /** srad/sradi: as for words, over 64 bits. */
-    static long shiftRightAlgebraicDouble(CpuState s, long x, int n) {
-        long r;
-        boolean carry;
-        if (n < 64) {
-            r = x >> n;
-            carry = x < 0 && (x & ((1L << n) - 1)) != 0;
-        } else {
-            r = x >> 63;
-            carry = x < 0;
-        }
-        s.setCarry(carry, carry);
-        return r;
     }
 
     private static void rotate(SemanticsBinder b, String name, boolean byRegister, Rotate op) {

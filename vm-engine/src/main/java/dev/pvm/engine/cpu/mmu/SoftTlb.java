@@ -37,6 +37,9 @@ public final class SoftTlb {
     public final long[] realPage = new long[2 * HALF];
     private final boolean[] keyDependent = new boolean[2 * HALF];
     private int keyDependentCount;
+    /** Statistics: translations cached (each one a miss that walked the page tables), and whole-TLB flushes. */
+    private long fills;
+    private long fullFlushes;
 
     public SoftTlb() {
         flushAll();
@@ -71,6 +74,7 @@ public final class SoftTlb {
     public void fill(long ea, long msr, long real, int permissions, boolean keyDependent) {
         int i = index(ea, msr);
         long page = ea & ~PAGE_OFFSET;
+        fills++;
         // One real page per entry: tags left from another page would now point at this one's frame.
         if (readTag[i] != page || writeTag[i] != page || execTag[i] != page) {
             readTag[i] = INVALID;
@@ -104,11 +108,22 @@ public final class SoftTlb {
     }
 
     public void flushAll() {
+        fullFlushes++;
         Arrays.fill(readTag, INVALID);
         Arrays.fill(writeTag, INVALID);
         Arrays.fill(execTag, INVALID);
         Arrays.fill(keyDependent, false);
         keyDependentCount = 0;
+    }
+
+    /** Translations cached since creation (statistics). */
+    public long fills() {
+        return fills;
+    }
+
+    /** Whole-TLB flushes since creation (statistics). */
+    public long fullFlushes() {
+        return fullFlushes;
     }
 
     /** Drops every entry for an effective address in {@code [start, start + size)}, in both halves. */

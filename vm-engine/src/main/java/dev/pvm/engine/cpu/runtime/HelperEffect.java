@@ -24,6 +24,11 @@ public @interface HelperEffect {
          * fault. Nothing to spill: the unit's fault handler writes the registers back before raising.
          */
         MEMORY,
+        /**
+         * Reads MSR and reads and writes XER's bits (CA, CA32, OV, OV32, SO), which translated code keeps in
+         * {@code CpuState}, never in locals. Nothing to spill.
+         */
+        XER,
         /** Reads and writes any architected register: spill everything before, reload everything after. */
         CPU_STATE;
 

@@ -3,13 +3,17 @@ package dev.pvm.engine.cpu.translate;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
 import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.isa.Facility;
+import dev.pvm.engine.cpu.isa.Field;
+import dev.pvm.engine.cpu.isa.FieldKind;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.runtime.CodeModifiedSignal;
 import dev.pvm.engine.cpu.runtime.UnitMemory;
 import dev.pvm.engine.memory.GuestMemoryAccessException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.Set;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -35,17 +39,21 @@ public final class BlockTranslator implements Opcodes {
     private final EmitterTable emitters;
     private final Interpreter interpreter;
     private final UnitMemory runtime;
+    private final TranslatorStats stats;
     private long translated;
 
     /**
      * @param emitters    inline emitters by row
      * @param interpreter supplies the fallback semantics (bound to the tracking memory view)
      * @param runtime     the memory entry points the units call
+     * @param stats       counts fallbacks when profiling, else null
      */
-    public BlockTranslator(EmitterTable emitters, Interpreter interpreter, UnitMemory runtime) {
+    public BlockTranslator(EmitterTable emitters, Interpreter interpreter, UnitMemory runtime,
+            TranslatorStats stats) {
         this.emitters = emitters;
         this.interpreter = interpreter;
         this.runtime = runtime;
+        this.stats = stats;
     }
 
     /** Units translated so far. */
@@ -54,12 +62,47 @@ public final class BlockTranslator implements Opcodes {
     }
 
     /**
-     * Whether a row may be emitted inline. Privileged rows and rows that need an MSR facility bit always run the
-     * interpreter's semantics, which carry the problem-state and availability checks: units are not translated
-     * per MSR[PR]/[FP]/[VEC]/[VSX] ({@link TranslationUnit#MODE_MASK}), so an inline copy could not check them.
+     * Whether a row may be emitted inline in a unit translated for MSR bits {@code mode}. The interpreter's
+     * semantics carry the problem-state and availability checks; units are translated per MSR[PR], [FP], [VEC]
+     * and [VSX] ({@link TranslationUnit#MODE_MASK}), so a row whose check passes in the unit's mode needs no
+     * check at run time, and one whose check fails runs the fallback, which raises the interrupt.
      */
-    static boolean inlinable(InsnPattern row) {
-        return !row.privileged() && row.facility() == Facility.NONE;
+    static boolean inlinable(InsnPattern row, long mode) {
+        if (row.privileged() && (mode & Msr.PR) != 0) {
+            return false;
+        }
+        return switch (row.facility()) {
+            case NONE -> true;
+            case FP -> (mode & Msr.FP) != 0;
+            case VEC -> (mode & Msr.VEC) != 0;
+            case VSX -> (mode & Msr.VSX) != 0;
+            case FP_OR_VEC -> (mode & (Msr.FP | Msr.VEC)) == (Msr.FP | Msr.VEC);
+            case VSX_OR_VEC -> (mode & (Msr.VSX | Msr.VEC)) == (Msr.VSX | Msr.VEC);
+        };
+    }
+
+    /** Rows whose semantics read or write GPRs their operand fields do not name (or the hypervisor does). */
+    private static final Set<String> IMPLICIT_GPRS = Set.of("LMW", "STMW", "LSWI", "LSWX", "STSWI", "STSWX", "SC",
+            "SCV");
+
+    /**
+     * The GPRs the interpreter's semantics for {@code word} may read or write: those its GPR operand fields name
+     * (and the second register of an even-odd pair), or null for "any" (the rows above, and privileged rows,
+     * whose semantics reach the hypervisor and machine state).
+     */
+    static boolean[] gprsTouchedByFallback(InsnPattern row, int word) {
+        if (row.privileged() || IMPLICIT_GPRS.contains(row.mnemonic())) {
+            return null;
+        }
+        boolean[] touched = new boolean[32];
+        for (Field f : row.fields().values()) {
+            if (f.kind() == FieldKind.GPR) {
+                int r = f.raw(word);
+                touched[r] = true;
+                touched[(r + 1) & 31] |= f.name().endsWith("p"); // rtp, rsp: RT and RT+1
+            }
+        }
+        return touched;
     }
 
     /**
@@ -68,7 +111,7 @@ public final class BlockTranslator implements Opcodes {
     public CompiledUnit translate(TranslationUnit unit) {
         boolean[] gprs = new boolean[32];
         for (int i = 0; i < unit.length(); i++) {
-            if (inlinable(unit.rows()[i]) && emitters.emitter(unit.rows()[i].id()) != null) {
+            if (inlinable(unit.rows()[i], unit.mode()) && emitters.emitter(unit.rows()[i].id()) != null) {
                 FixedPointEmitters.registersOf(unit.rows()[i], unit.words()[i], gprs);
             }
         }
@@ -99,9 +142,11 @@ public final class BlockTranslator implements Opcodes {
             e.beginInsn(i);
             InsnPattern row = unit.rows()[i];
             int word = unit.words()[i];
-            InsnEmitter emitter = inlinable(row) ? emitters.emitter(row.id()) : null;
+            InsnEmitter emitter = inlinable(row, unit.mode()) ? emitters.emitter(row.id()) : null;
             if (emitter == null || !emitter.emit(e, row, word)) {
-                e.fallback(interpreter.semantics(row.id()), word);
+                Semantics semantics = interpreter.semantics(row.id());
+                e.fallback(stats == null ? semantics : stats.counting(row, semantics), word,
+                        gprsTouchedByFallback(row, word));
             }
         }
         long[] exits = e.epilogue(Type.getInternalName(GuestInterruptSignal.class),

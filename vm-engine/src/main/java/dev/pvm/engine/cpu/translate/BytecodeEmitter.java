@@ -263,14 +263,39 @@ public final class BytecodeEmitter implements Opcodes {
     // ------------------------------------------------------------------------------------------ state
 
     private void spillAll() {
+        spillGprs(gprInLocal);
+        spillSpecials();
+    }
+
+    private void reloadAll() {
+        reloadGprs(gprInLocal);
+        reloadSpecials();
+    }
+
+    /** Writes the GPR locals marked in {@code which} back to {@code cpu.gpr}. */
+    private void spillGprs(boolean[] which) {
         for (int r = 0; r < 32; r++) {
-            if (gprInLocal[r]) {
+            if (gprInLocal[r] && which[r]) {
                 mv.visitVarInsn(ALOAD, GPR_ARRAY);
                 pushInt(r);
                 mv.visitVarInsn(LLOAD, GPR_BASE + 2 * r);
                 mv.visitInsn(LASTORE);
             }
         }
+    }
+
+    private void reloadGprs(boolean[] which) {
+        for (int r = 0; r < 32; r++) {
+            if (gprInLocal[r] && which[r]) {
+                mv.visitVarInsn(ALOAD, GPR_ARRAY);
+                pushInt(r);
+                mv.visitInsn(LALOAD);
+                mv.visitVarInsn(LSTORE, GPR_BASE + 2 * r);
+            }
+        }
+    }
+
+    private void spillSpecials() {
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         mv.visitVarInsn(ILOAD, CR);
         mv.visitFieldInsn(PUTFIELD, CPU, "cr", "I");
@@ -282,15 +307,7 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitFieldInsn(PUTFIELD, CPU, "ctr", "J");
     }
 
-    private void reloadAll() {
-        for (int r = 0; r < 32; r++) {
-            if (gprInLocal[r]) {
-                mv.visitVarInsn(ALOAD, GPR_ARRAY);
-                pushInt(r);
-                mv.visitInsn(LALOAD);
-                mv.visitVarInsn(LSTORE, GPR_BASE + 2 * r);
-            }
-        }
+    private void reloadSpecials() {
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         mv.visitFieldInsn(GETFIELD, CPU, "cr", "I");
         mv.visitVarInsn(ISTORE, CR);
@@ -401,13 +418,19 @@ public final class BytecodeEmitter implements Opcodes {
         return exitStubs.computeIfAbsent(target, t -> new Label());
     }
 
-    /** Runs the interpreter's semantics for the current instruction (rows without an inline emitter). */
-    void fallback(Semantics semantics, int insn) {
+    /**
+     * Runs the interpreter's semantics for the current instruction (rows without an inline emitter). Only the
+     * GPRs the instruction names ({@code touched}; all of them when null) go through {@code cpu.gpr} around
+     * the call, with CR, LR and CTR; the other GPR locals are written back only if the unit leaves here.
+     */
+    void fallback(Semantics semantics, int insn, boolean[] touched) {
+        boolean[] named = touched == null ? gprInLocal : touched;
         int k = fallbacks.size();
         fallbacks.add(semantics);
         long next = pc() + 4;
         markFaultPoint();
-        spillAll();
+        spillGprs(named);
+        spillSpecials();
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         pushLong(pc());
         mv.visitFieldInsn(PUTFIELD, CPU, "cia", "J");
@@ -428,6 +451,12 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitMethodInsn(INVOKESTATIC, OPS, "mustLeave", "(" + CPU_DESC + "JJJ)Z", false);
         Label stay = new Label();
         mv.visitJumpInsn(IFEQ, stay);
+        // Leaving: the registers the instruction could not have touched still live only in locals.
+        boolean[] untouched = new boolean[32];
+        for (int r = 0; r < 32; r++) {
+            untouched[r] = !named[r];
+        }
+        spillGprs(untouched);
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         mv.visitVarInsn(LLOAD, COUNT);
         pushLong(index - blockStart);
@@ -435,7 +464,8 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitMethodInsn(INVOKESTATIC, OPS, "leaveAfterFallback", "(" + CPU_DESC + "J)I", false);
         mv.visitInsn(IRETURN);
         mv.visitLabel(stay);
-        reloadAll();
+        reloadGprs(named);
+        reloadSpecials();
     }
 
     /** After the last instruction: fall through to the next address, then the exit stubs and fault handlers. */

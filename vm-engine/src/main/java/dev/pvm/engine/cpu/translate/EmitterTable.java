@@ -25,6 +25,14 @@ public final class EmitterTable {
         LoadStoreEmitters.bind(t);
         BranchEmitters.bind(t);
         SpecialRegisterEmitters.bind(t);
+        ConditionRegisterEmitters.bind(t);
+        VectorEmitters.bind(t);
+        // Barriers and cache hints are no-ops in the interpreter (StorageControlOps: one thread per vCPU, every
+        // access sequentially consistent), and so inline.
+        for (String hint : new String[] {"SYNC", "ISYNC", "MBAR", "DCBT", "DCBTST", "DCBST", "DCBF", "DSS",
+            "DSSALL", "DST", "DSTT", "DSTST", "DSTSTT"}) {
+            t.bind(hint, (e, row, i) -> true);
+        }
         return t;
     }
 

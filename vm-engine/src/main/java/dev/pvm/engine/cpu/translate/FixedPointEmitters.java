@@ -1,15 +1,18 @@
 package dev.pvm.engine.cpu.translate;
 
+import dev.pvm.engine.cpu.interp.XerArithmetic;
 import dev.pvm.engine.cpu.isa.Field;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
- * Inline bytecode for the hot fixed-point rows (Book I 3.3.9-3.3.13): add/subtract without carry, logical
- * operations, compares, sign extension, count leading zeros, population count, multiply low, isel. Forms that
- * set OV or CA (OE=1, carrying adds) fall back to the interpreter's semantics.
+ * Inline bytecode for the hot fixed-point rows (Book I 3.3.9-3.3.13): add/subtract, the carrying adds (through
+ * the interpreter's {@link XerArithmetic}), logical operations, compares, sign extension, count leading and
+ * trailing zeros, population count, multiplies, isel. Other forms that set OV (OE=1) fall back to the
+ * interpreter's semantics.
  */
 final class FixedPointEmitters implements Opcodes {
 
@@ -36,7 +39,7 @@ final class FixedPointEmitters implements Opcodes {
         xoBinary(t, "MULLD", mv -> mv.visitInsn(LMUL), false);
         t.bind("NEG", (e, row, i) -> {
             if (row.field("oe").raw(i) != 0) {
-                return false;
+                return false; // OV: the interpreter's semantics
             }
             int rt = row.field("rt").raw(i);
             e.loadGpr(row.field("ra").raw(i));
@@ -48,6 +51,62 @@ final class FixedPointEmitters implements Opcodes {
         logical(t, "AND", LAND);
         logical(t, "OR", LOR);
         logical(t, "XOR", LXOR);
+        logicalComplemented(t, "ANDC", LAND, false, true);
+        logicalComplemented(t, "ORC", LOR, false, true);
+        logicalComplemented(t, "NAND", LAND, true, false);
+        logicalComplemented(t, "NOR", LOR, true, false);
+        logicalComplemented(t, "EQV", LXOR, true, false);
+        xoBinary(t, "MULLW", mv -> {
+            // Both operands' low words, sign-extended: the 64-bit product (Book I 3.3.9).
+            mv.visitVarInsn(LSTORE, BytecodeEmitter.TEMP_B);
+            mv.visitInsn(L2I);
+            mv.visitInsn(I2L);
+            mv.visitVarInsn(LLOAD, BytecodeEmitter.TEMP_B);
+            mv.visitInsn(L2I);
+            mv.visitInsn(I2L);
+            mv.visitInsn(LMUL);
+        }, false);
+        xoBinary(t, "MULHD", mv -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "multiplyHigh", "(JJ)J",
+                false), false);
+        xoBinary(t, "MULHDU", mv -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "unsignedMultiplyHigh",
+                "(JJ)J", false), false);
+        t.bind("MULLI", (e, row, i) -> {
+            e.loadGpr(row.field("ra").raw(i));
+            e.pushLong(row.field("si").extract(i));
+            e.mv().visitInsn(LMUL);
+            e.storeGpr(row.field("rt").raw(i));
+            return true;
+        });
+        carrying(t, "ADDC", false, Addend.RB, false);
+        carrying(t, "ADDE", false, Addend.RB, true);
+        carrying(t, "ADDME", false, Addend.MINUS_ONE, true);
+        carrying(t, "ADDZE", false, Addend.ZERO, true);
+        carrying(t, "SUBFC", true, Addend.RB, false);
+        carrying(t, "SUBFE", true, Addend.RB, true);
+        carrying(t, "SUBFME", true, Addend.MINUS_ONE, true);
+        carrying(t, "SUBFZE", true, Addend.ZERO, true);
+        for (String name : new String[] {"ADDIC", "ADDIC.", "SUBFIC"}) {
+            t.bind(name, (e, row, i) -> {
+                boolean subtractFrom = name.equals("SUBFIC");
+                int rt = row.field("rt").raw(i);
+                e.loadCpu();
+                e.loadGpr(row.field("ra").raw(i));
+                if (subtractFrom) {
+                    e.pushLong(-1);
+                    e.mv().visitInsn(LXOR);
+                }
+                e.pushLong(row.field("si").extract(i));
+                e.pushInt(subtractFrom ? 1 : 0);
+                e.pushInt(1);
+                e.pushInt(0);
+                e.callStatic(XER_ARITHMETIC, "add", ADD_DESC);
+                e.storeGpr(rt);
+                if (name.endsWith(".")) {
+                    e.recordCr0(rt);
+                }
+                return true;
+            });
+        }
         immediate(t, "ORI", LOR, 0, false);
         immediate(t, "ORIS", LOR, 16, false);
         immediate(t, "XORI", LXOR, 0, false);
@@ -70,6 +129,20 @@ final class FixedPointEmitters implements Opcodes {
         });
         unary(t, "CNTLZD", mv -> {
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "numberOfLeadingZeros", "(J)I", false);
+            mv.visitInsn(I2L);
+        });
+        unary(t, "CNTLZW", mv -> {
+            mv.visitInsn(L2I);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "numberOfLeadingZeros", "(I)I", false);
+            mv.visitInsn(I2L);
+        });
+        unary(t, "CNTTZW", mv -> {
+            mv.visitInsn(L2I);
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "numberOfTrailingZeros", "(I)I", false);
+            mv.visitInsn(I2L);
+        });
+        unary(t, "CNTTZD", mv -> {
+            mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "numberOfTrailingZeros", "(J)I", false);
             mv.visitInsn(I2L);
         });
         unary(t, "POPCNTD", mv -> {
@@ -98,6 +171,69 @@ final class FixedPointEmitters implements Opcodes {
         });
     }
 
+    static final String XER_ARITHMETIC = Type.getInternalName(XerArithmetic.class);
+    private static final String ADD_DESC = "(" + BytecodeEmitter.CPU_DESC + "JJIZZ)J";
+
+    private enum Addend { RB, MINUS_ONE, ZERO }
+
+    /**
+     * The adds that set CA (and, with OE=1, OV): (RA or its complement) + addend + carry in, through the
+     * interpreter's own {@link XerArithmetic#add}, which sets XER's bits in {@code CpuState}.
+     *
+     * @param extended the carry in is CA (else 1 for "subtract from", 0 for add)
+     */
+    private static void carrying(EmitterTable t, String name, boolean subtractFrom, Addend addend,
+            boolean extended) {
+        t.bind(name, (e, row, i) -> {
+            int rt = row.field("rt").raw(i);
+            e.loadCpu();
+            e.loadGpr(row.field("ra").raw(i));
+            if (subtractFrom) {
+                e.pushLong(-1);
+                e.mv().visitInsn(LXOR);
+            }
+            switch (addend) {
+                case RB -> e.loadGpr(row.field("rb").raw(i));
+                case MINUS_ONE -> e.pushLong(-1);
+                case ZERO -> e.pushLong(0);
+            }
+            if (extended) {
+                e.loadCpu();
+                e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, "ca", "I");
+            } else {
+                e.pushInt(subtractFrom ? 1 : 0);
+            }
+            e.pushInt(1);
+            e.pushInt(row.field("oe").raw(i));
+            e.callStatic(XER_ARITHMETIC, "add", ADD_DESC);
+            e.storeGpr(rt);
+            record(e, row, i, rt);
+            return true;
+        });
+    }
+
+    /** rs OP rb with one side complemented: ANDC, ORC ({@code complementRb}); NAND, NOR, EQV (the result). */
+    private static void logicalComplemented(EmitterTable t, String name, int opcode, boolean complementResult,
+            boolean complementRb) {
+        t.bind(name, (e, row, i) -> {
+            int ra = row.field("ra").raw(i);
+            e.loadGpr(row.field("rs").raw(i));
+            e.loadGpr(row.field("rb").raw(i));
+            if (complementRb) {
+                e.pushLong(-1);
+                e.mv().visitInsn(LXOR);
+            }
+            e.mv().visitInsn(opcode);
+            if (complementResult) {
+                e.pushLong(-1);
+                e.mv().visitInsn(LXOR);
+            }
+            e.storeGpr(ra);
+            record(e, row, i, ra);
+            return true;
+        });
+    }
+
     /** Rc=1: CR0 from the result in {@code r}. */
     static void record(BytecodeEmitter e, InsnPattern row, int insn, int r) {
         if (row.hasField("rc") && row.field("rc").raw(insn) != 0) {
@@ -109,7 +245,7 @@ final class FixedPointEmitters implements Opcodes {
     private static void xoBinary(EmitterTable t, String name, java.util.function.Consumer<MethodVisitor> op,
             boolean reversed) {
         t.bind(name, (e, row, i) -> {
-            if (row.field("oe").raw(i) != 0) {
+            if (row.hasField("oe") && row.field("oe").raw(i) != 0) {
                 return false;
             }
             int rt = row.field("rt").raw(i);

@@ -65,6 +65,53 @@ final class LoadStoreEmitters implements Opcodes {
         store(t, "STHBRX", 2, Ea.X, false, true);
         store(t, "STWBRX", 4, Ea.X, false, true);
         store(t, "STDBRX", 8, Ea.X, false, true);
+        floatDouble(t, "LFD", Ea.D, false, true);
+        floatDouble(t, "LFDU", Ea.D, true, true);
+        floatDouble(t, "LFDX", Ea.X, false, true);
+        floatDouble(t, "LFDUX", Ea.X, true, true);
+        floatDouble(t, "STFD", Ea.D, false, false);
+        floatDouble(t, "STFDU", Ea.D, true, false);
+        floatDouble(t, "STFDX", Ea.X, false, false);
+        floatDouble(t, "STFDUX", Ea.X, true, false);
+    }
+
+    /**
+     * lfd/stfd and their update and indexed forms (Book I 4.6.2-4.6.3): the FPR is doubleword 0 of its VSR
+     * ({@code CpuState.vsrHi}), moved as raw bits with no conversion.
+     */
+    private static void floatDouble(EmitterTable t, String name, Ea form, boolean update, boolean load) {
+        t.bind(name, (e, row, i) -> {
+            int fr = row.field(load ? "frt" : "frs").raw(i);
+            int ra = row.field("ra").raw(i);
+            if (update && ra == 0) {
+                return false;
+            }
+            effectiveAddress(e, row, i, form, update);
+            if (load) {
+                e.beginMemoryAccess();
+                e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_A);
+                e.endMemoryAccess(entry(e, "load", 8, false), "(" + BytecodeEmitter.CPU_DESC + "J)J");
+                e.mv().visitVarInsn(LSTORE, BytecodeEmitter.TEMP_B);
+                e.loadCpu();
+                e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, "vsrHi", "[J");
+                e.pushInt(fr);
+                e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_B);
+                e.mv().visitInsn(LASTORE);
+            } else {
+                e.beginMemoryAccess();
+                e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_A);
+                e.loadCpu();
+                e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, "vsrHi", "[J");
+                e.pushInt(fr);
+                e.mv().visitInsn(LALOAD);
+                e.endMemoryAccess(entry(e, "store", 8, false), "(" + BytecodeEmitter.CPU_DESC + "JJ)V");
+            }
+            if (update) {
+                e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_A);
+                e.storeGpr(ra);
+            }
+            return true;
+        });
     }
 
     /** EA into TEMP_A: (RA|0) + displacement or RB; update forms use RA itself. */

@@ -4,8 +4,9 @@ import dev.pvm.engine.cpu.runtime.TranslatedOps;
 import org.objectweb.asm.Opcodes;
 
 /**
- * Inline bytecode for the common rotates and shifts (Book I 3.3.14): rlwinm, rldicl, rldicr with their masks
- * computed at translation time, sld, srd and sradi (which sets CA).
+ * Inline bytecode for the rotates and shifts (Book I 3.3.14): immediate rotates with their masks computed at
+ * translation time, rotates by register, the insert forms, word and doubleword shifts, and the algebraic
+ * shifts, which set CA through the interpreter's own helpers.
  */
 final class RotateShiftEmitters implements Opcodes {
 
@@ -49,6 +50,143 @@ final class RotateShiftEmitters implements Opcodes {
         });
         shift(t, "SLD", LSHL);
         shift(t, "SRD", LUSHR);
+        t.bind("RLDIC", (e, row, i) -> {
+            int sh = row.field("sh").raw(i);
+            return rotateDouble(e, row, i, TranslatedOps.mask(row.field("mb").raw(i), 63 - sh));
+        });
+        t.bind("RLDIMI", (e, row, i) -> {
+            int sh = row.field("sh").raw(i);
+            long m = TranslatedOps.mask(row.field("mb").raw(i), 63 - sh);
+            int ra = row.field("ra").raw(i);
+            e.loadGpr(row.field("rs").raw(i));
+            e.pushInt(sh);
+            e.mv().visitMethodInsn(INVOKESTATIC, "java/lang/Long", "rotateLeft", "(JI)J", false);
+            insertUnderMask(e, ra, m);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
+        t.bind("RLWIMI", (e, row, i) -> {
+            long m = TranslatedOps.mask(row.field("mb").raw(i) + 32, row.field("me").raw(i) + 32);
+            int ra = row.field("ra").raw(i);
+            e.loadGpr(row.field("rs").raw(i));
+            e.pushInt(row.field("sh").raw(i));
+            e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
+            insertUnderMask(e, ra, m);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
+        t.bind("RLWNM", (e, row, i) -> {
+            int ra = row.field("ra").raw(i);
+            e.loadGpr(row.field("rs").raw(i));
+            e.loadGpr(row.field("rb").raw(i));
+            e.mv().visitInsn(L2I);
+            e.pushInt(31);
+            e.mv().visitInsn(IAND);
+            e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
+            e.pushLong(TranslatedOps.mask(row.field("mb").raw(i) + 32, row.field("me").raw(i) + 32));
+            e.mv().visitInsn(LAND);
+            e.storeGpr(ra);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
+        t.bind("RLDCL", (e, row, i) -> rotateByRegister(e, row, i, TranslatedOps.mask(row.field("mb").raw(i), 63)));
+        t.bind("RLDCR", (e, row, i) -> rotateByRegister(e, row, i, TranslatedOps.mask(0, row.field("me").raw(i))));
+        wordShift(t, "SLW", true);
+        wordShift(t, "SRW", false);
+        algebraic(t, "SRAW", "shiftRightAlgebraicWord", 63, true);
+        algebraic(t, "SRAD", "shiftRightAlgebraicDouble", 127, true);
+        algebraic(t, "SRAWI", "shiftRightAlgebraicWord", 0, false);
+        t.bind("EXTSWSLI", (e, row, i) -> {
+            int ra = row.field("ra").raw(i);
+            e.loadGpr(row.field("rs").raw(i));
+            e.mv().visitInsn(L2I);
+            e.mv().visitInsn(I2L);
+            e.pushInt(row.field("sh").raw(i));
+            e.mv().visitInsn(LSHL);
+            e.storeGpr(ra);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
+    }
+
+    /** Pops the rotated value: RA = (rotated AND m) OR (RA AND NOT m). */
+    private static void insertUnderMask(BytecodeEmitter e, int ra, long m) {
+        e.pushLong(m);
+        e.mv().visitInsn(LAND);
+        e.loadGpr(ra);
+        e.pushLong(~m);
+        e.mv().visitInsn(LAND);
+        e.mv().visitInsn(LOR);
+        e.storeGpr(ra);
+    }
+
+    private static boolean rotateByRegister(BytecodeEmitter e, dev.pvm.engine.cpu.isa.InsnPattern row, int i,
+            long mask) {
+        int ra = row.field("ra").raw(i);
+        e.loadGpr(row.field("rs").raw(i));
+        e.loadGpr(row.field("rb").raw(i));
+        e.mv().visitInsn(L2I);
+        // Long.rotateLeft uses the low 6 bits of the distance, as rldcl/rldcr use RB[58:63].
+        e.mv().visitMethodInsn(INVOKESTATIC, "java/lang/Long", "rotateLeft", "(JI)J", false);
+        e.pushLong(mask);
+        e.mv().visitInsn(LAND);
+        e.storeGpr(ra);
+        FixedPointEmitters.record(e, row, i, ra);
+        return true;
+    }
+
+    /** slw/srw: 6 bits of RB; amounts 32..63 give 0; the result is the low word, zero-extended. */
+    private static void wordShift(EmitterTable t, String name, boolean left) {
+        t.bind(name, (e, row, i) -> {
+            int ra = row.field("ra").raw(i);
+            org.objectweb.asm.Label zero = new org.objectweb.asm.Label();
+            org.objectweb.asm.Label done = new org.objectweb.asm.Label();
+            e.loadGpr(row.field("rb").raw(i));
+            e.pushLong(32);
+            e.mv().visitInsn(LAND);
+            e.mv().visitInsn(LCONST_0);
+            e.mv().visitInsn(LCMP);
+            e.mv().visitJumpInsn(IFNE, zero);
+            e.loadGpr(row.field("rs").raw(i));
+            e.mv().visitInsn(L2I);
+            e.loadGpr(row.field("rb").raw(i));
+            e.mv().visitInsn(L2I);
+            e.mv().visitInsn(left ? ISHL : IUSHR);
+            e.mv().visitInsn(I2L);
+            e.pushLong(0xFFFF_FFFFL);
+            e.mv().visitInsn(LAND);
+            e.mv().visitJumpInsn(GOTO, done);
+            e.mv().visitLabel(zero);
+            e.mv().visitInsn(LCONST_0);
+            e.mv().visitLabel(done);
+            e.storeGpr(ra);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
+    }
+
+    /**
+     * sraw, srad (amount from RB under {@code amountMask}) and srawi (immediate SH): the interpreter's own
+     * {@link dev.pvm.engine.cpu.interp.XerArithmetic} helpers, which set CA and CA32.
+     */
+    private static void algebraic(EmitterTable t, String name, String helper, int amountMask, boolean byRegister) {
+        t.bind(name, (e, row, i) -> {
+            int ra = row.field("ra").raw(i);
+            e.loadCpu();
+            e.loadGpr(row.field("rs").raw(i));
+            if (byRegister) {
+                e.loadGpr(row.field("rb").raw(i));
+                e.mv().visitInsn(L2I);
+                e.pushInt(amountMask);
+                e.mv().visitInsn(IAND);
+            } else {
+                e.pushInt(row.field("sh").raw(i));
+            }
+            e.callStatic(FixedPointEmitters.XER_ARITHMETIC, helper, "(" + BytecodeEmitter.CPU_DESC + "JI)J");
+            e.storeGpr(ra);
+            FixedPointEmitters.record(e, row, i, ra);
+            return true;
+        });
     }
 
     private static boolean rotateDouble(BytecodeEmitter e, dev.pvm.engine.cpu.isa.InsnPattern row, int i, long mask) {

@@ -71,6 +71,27 @@ public final class TranslationCache {
         pages.markCode(start, end);
     }
 
+    /**
+     * Puts {@code next} where {@code old} is (same address, mode and real address: a decoded unit's translation),
+     * on the same pages.
+     */
+    public void replace(CompiledUnit old, CompiledUnit next) {
+        int mask = units.length - 1;
+        for (int i = hash(old.startPc, mask); units[i] != null; i = (i + 1) & mask) {
+            if (units[i] == old) {
+                next.realStart = old.realStart;
+                units[i] = next;
+                long end = old.realStart + 4L * old.length();
+                for (long p = old.realStart >>> CodePageMap.PAGE_SHIFT; p <= (end - 1) >>> CodePageMap.PAGE_SHIFT;
+                        p++) {
+                    byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(next);
+                }
+                return;
+            }
+        }
+        throw new IllegalArgumentException(String.format("no unit at 0x%x in the cache to replace", old.startPc));
+    }
+
     private void insert(CompiledUnit unit) {
         int mask = units.length - 1;
         int i = hash(unit.startPc, mask);

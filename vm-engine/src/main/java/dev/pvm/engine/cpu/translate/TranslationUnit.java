@@ -17,9 +17,14 @@ import dev.pvm.engine.cpu.isa.InsnPattern;
 public record TranslationUnit(long startPc, long mode, int[] words, InsnPattern[] rows, boolean[] leaders,
         int[] internal) {
 
-    /** MSR bits a translation depends on: byte order, 64-bit mode, relocation. */
+    /**
+     * MSR bits a translation depends on: byte order, 64-bit mode, relocation, and the problem state and facility
+     * bits, so that privileged and FP/VMX/VSX instructions can be emitted inline where the unit's mode permits
+     * them (an MSR change by a fallback leaves the unit: see {@code mustLeave}).
+     */
     public static final long MODE_MASK = dev.pvm.engine.cpu.Msr.LE | dev.pvm.engine.cpu.Msr.SF
-            | dev.pvm.engine.cpu.Msr.IR | dev.pvm.engine.cpu.Msr.DR;
+            | dev.pvm.engine.cpu.Msr.IR | dev.pvm.engine.cpu.Msr.DR | dev.pvm.engine.cpu.Msr.PR
+            | dev.pvm.engine.cpu.Msr.FP | dev.pvm.engine.cpu.Msr.VEC | dev.pvm.engine.cpu.Msr.VSX;
 
     public int length() {
         return words.length;

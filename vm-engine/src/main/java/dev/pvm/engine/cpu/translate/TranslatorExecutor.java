@@ -8,6 +8,7 @@ import dev.pvm.engine.cpu.TimeBase;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Interpreter;
+import dev.pvm.engine.cpu.interp.Semantics;
 import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.runtime.CodePageMap;
 import dev.pvm.engine.cpu.runtime.CodePages;
@@ -23,9 +24,10 @@ import org.objectweb.asm.MethodTooLargeException;
  * follows its exit, through the exit's chain slot for a direct branch or the unit's one-entry cache for an
  * indirect one, so the hash lookup only happens for new or invalidated successors.
  *
- * <p>It falls back to the interpreter, one instruction at a time, where it does not translate: 32-bit mode, an
- * undecodable or unfetchable word (the interpreter raises the right interrupt), and a store that hit translated
- * code (the interpreter performs it, invalidating the page).
+ * <p>It falls back to the interpreter where it does not translate: 32-bit mode, an undecodable or unfetchable
+ * word (the interpreter raises the right interrupt), and a store that hit translated code (the interpreter
+ * performs it, invalidating the page). With a translation threshold ({@link #translateAfter}) it also interprets
+ * code until it has been entered that many times, one basic block at a time (up to the first taken branch).
  *
  * <p>With instruction relocation (MSR[IR]=1) a unit lies within one 4 KiB page and remembers the real address it
  * was fetched from; entering it, through the cache or a chain slot, first translates NIA through the vCPU's
@@ -42,6 +44,10 @@ public final class TranslatorExecutor implements CpuExecutor {
     private final CodePages pages;
     private final WriteJournal journal;
     private final GuestMemory trackingMemory;
+    /** Profiling counters ({@link TranslatorStats#PROPERTY}), or null. */
+    private final TranslatorStats stats;
+    /** Entries of a unit's code before it is translated (it runs decoded until then); 0 translates at once. */
+    private int threshold;
 
     public TranslatorExecutor(Decoder decoder, GuestMemory memory, Hypervisor hypervisor, TimeBase timeBase,
             CpuModel model, EmitterTable emitters) {
@@ -60,8 +66,9 @@ public final class TranslatorExecutor implements CpuExecutor {
         this.trackingMemory = new TrackingMemory(memory, pages, journal);
         this.interpreter = new Interpreter(decoder, trackingMemory, hypervisor, timeBase, model);
         this.scanner = new BlockScanner(decoder, interpreter.storage());
+        this.stats = TranslatorStats.enabledByProperty() ? new TranslatorStats(decoder.table().size()) : null;
         this.translator = new BlockTranslator(emitters, interpreter,
-                unitMemory.unitMemory(journal, interpreter.storage()));
+                unitMemory.unitMemory(journal, interpreter.storage()), stats);
     }
 
     @Override
@@ -87,6 +94,8 @@ public final class TranslatorExecutor implements CpuExecutor {
                 if (u == null || !u.valid || !mapsTo(cpu, u)) {
                     u = unitFor(cpu);
                     prev.chained[exit] = u;
+                } else if (stats != null) {
+                    stats.chainHits++;
                 }
             } else {
                 u = prev.indirectUnit;
@@ -95,21 +104,35 @@ public final class TranslatorExecutor implements CpuExecutor {
                     u = unitFor(cpu);
                     prev.indirectPc = cpu.nia;
                     prev.indirectUnit = u;
+                } else if (stats != null) {
+                    stats.indirectHits++;
                 }
             }
             if (u == null) {
-                interpreter.run(cpu, 1);
+                long steps = interpretBlock(cpu, budget - done);
+                if (stats != null) {
+                    stats.interpretedSteps += steps;
+                }
                 prev = null;
                 if (cpu.stopRequested) {
                     break;
                 }
                 continue;
             }
+            if (u instanceof DecodedUnit d && d.hot(threshold)) {
+                u = promote(cpu, d);
+            }
+            if (stats != null) {
+                stats.dispatches++;
+            }
             exit = u.run(cpu, budget - done);
             if (exit == CompiledUnitExits.STOP) {
                 break;
             }
             if (exit == CompiledUnitExits.CODE_MODIFIED) {
+                if (stats != null) {
+                    stats.codeModifiedExits++;
+                }
                 interpreter.run(cpu, 1);
                 prev = null;
                 if (cpu.stopRequested) {
@@ -120,6 +143,37 @@ public final class TranslatorExecutor implements CpuExecutor {
             prev = u;
         }
         return cpu.instructions - start;
+    }
+
+    /**
+     * Interprets from NIA up to and including the first instruction that does not fall through to the next
+     * address (a taken branch, rfid, sc, an interrupt), or until a stop or the budget.
+     *
+     * @return the instructions attempted (the interpreter's steps)
+     */
+    private long interpretBlock(CpuState cpu, long budget) {
+        long n = 0;
+        while (n < budget) {
+            long next = (cpu.nia + 4) & cpu.eaMask;
+            interpreter.run(cpu, 1);
+            n++;
+            if (cpu.stopRequested || cpu.nia != next) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Translates code only once it has been entered {@code entries} times (a loop head counts each iteration),
+     * running it as a {@link DecodedUnit} until then (system mode: most of a boot's code runs a few times).
+     * Lockstep's steps translate regardless.
+     */
+    public void translateAfter(int entries) {
+        if (entries < 0) {
+            throw new IllegalArgumentException("translation threshold must not be negative, got " + entries);
+        }
+        this.threshold = entries;
     }
 
     /** One instruction through a unit translated for it alone (uncached: single-stepping is rare). */
@@ -142,7 +196,7 @@ public final class TranslatorExecutor implements CpuExecutor {
             TranslationUnit tu = translatable(cpu) ? scanner.scan(cpu, cpu.nia, 1) : null;
             u = tu == null ? null : translator.translate(tu);
         } else {
-            u = unitFor(cpu);
+            u = unitFor(cpu, false);
         }
         if (u == null) {
             interpreter.run(cpu, 1);
@@ -181,8 +235,16 @@ public final class TranslatorExecutor implements CpuExecutor {
         return (u.mode & Msr.IR) == 0 || realPc(cpu) == u.realStart;
     }
 
-    /** The unit at NIA in the current mode, translated now if new; null where the translator does not go. */
+    /** The unit at NIA in the current mode, translated now if new and hot; null where there is none (yet). */
     private CompiledUnit unitFor(CpuState cpu) {
+        return unitFor(cpu, threshold > 0);
+    }
+
+    /**
+     * The unit at NIA in the current mode, made now if new: translated, or with {@code counted} decoded (until it
+     * is hot); null where the translator does not go.
+     */
+    private CompiledUnit unitFor(CpuState cpu, boolean counted) {
         if (!translatable(cpu)) {
             return null;
         }
@@ -192,14 +254,44 @@ public final class TranslatorExecutor implements CpuExecutor {
             return null;
         }
         long mode = cpu.msr & TranslationUnit.MODE_MASK;
+        if (stats != null) {
+            stats.lookups++;
+        }
         CompiledUnit u = cache.get(pc, mode, real);
         if (u == null) {
-            u = translateAt(cpu, pc);
+            u = counted ? decodeAt(cpu, pc) : translateAt(cpu, pc);
             if (u == null) {
                 return null;
             }
             cache.put(u, real, pages);
         }
+        return u;
+    }
+
+    /** The unit at {@code pc} decoded for the interpreter's semantics, or null when nothing there decodes. */
+    private CompiledUnit decodeAt(CpuState cpu, long pc) {
+        TranslationUnit tu = scanner.scan(cpu, pc, BlockScanner.MAX_INSNS);
+        if (tu == null) {
+            return null;
+        }
+        Semantics[] semantics = new Semantics[tu.length()];
+        for (int i = 0; i < semantics.length; i++) {
+            semantics[i] = interpreter.semantics(tu.rows()[i].id());
+        }
+        return new DecodedUnit(tu, semantics);
+    }
+
+    /**
+     * The hot decoded unit {@code d} (at NIA, in the current mode) translated, in its place in the cache; slots
+     * holding {@code d} look the translation up, since {@code d} is no longer valid.
+     */
+    private CompiledUnit promote(CpuState cpu, DecodedUnit d) {
+        CompiledUnit u = translateAt(cpu, cpu.nia);
+        if (u == null) {
+            return d;
+        }
+        cache.replace(d, u);
+        d.valid = false;
         return u;
     }
 
@@ -238,6 +330,11 @@ public final class TranslatorExecutor implements CpuExecutor {
 
     public TranslationCache cache() {
         return cache;
+    }
+
+    /** The profiling report ({@link TranslatorStats#PROPERTY}), or null when counting is off. */
+    public String statsReport(CpuState cpu) {
+        return stats == null ? null : stats.report(translator.translated(), cpu.instructions, 40);
     }
 
     /** Units translated since creation. */

@@ -18,6 +18,7 @@ import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.cpu.translate.TranslatorExecutor;
 import dev.pvm.engine.devices.nvlink2.GpuSlot;
 import dev.pvm.engine.devices.nvlink2.NvLink;
 import dev.pvm.engine.devices.pci.PciConfigRtas;
@@ -89,6 +90,13 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
 
     /** Longest a call blocks idle before returning CONTINUE (so pause and stop requests are seen). */
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * A boot runs most of its kernel code only a few times: running code as decoded units until it has been
+     * entered this often, and translating only then, saves the translation and JVM compilation of tens of
+     * thousands of units (measured on Debian's 6.1 kernel: benchmarks/README.md, "Where a boot's time goes").
+     */
+    static final int TRANSLATE_AFTER = 2048;
+    static final String TRANSLATE_AFTER_PROPERTY = "pvm.cpu.translate-after";
     /** Consecutive faults at vector entries after which the guest is considered to have no handlers. */
     private static final int MAX_FAULTS_AT_VECTOR = 8;
 
@@ -110,6 +118,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private volatile byte[] deviceTree;
     private volatile SpaprBootInfo bootInfo;
     private final LongAdder retired = new LongAdder();
+    /** Statistics: time threads spent waiting in {@link #idle} for a vCPU to become runnable. */
+    private final LongAdder idleNanos = new LongAdder();
     /** The partition's LPCR bits (ILE, AIL) as H_SET_MODE set them; each vCPU copies them at a slice start. */
     private volatile long lpcr;
     private volatile boolean powerOffRequested;
@@ -173,10 +183,22 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         for (int i = 0; i < vcpus.length; i++) {
             CpuState cpu = new CpuState(i);
             mmu.attach(cpu, cpuModel.slbEntries());
-            vcpus[i] = new SpaprVcpu(cpu, CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel));
+            CpuExecutor executor = CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel);
+            if (executor instanceof TranslatorExecutor t) {
+                t.translateAfter(translateAfter());
+            }
+            vcpus[i] = new SpaprVcpu(cpu, executor);
         }
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
+    }
+
+    /**
+     * Arrivals at untranslated code before the translator takes it: {@value #TRANSLATE_AFTER}, or the
+     * {@value #TRANSLATE_AFTER_PROPERTY} system property.
+     */
+    private static int translateAfter() {
+        return Integer.getInteger(TRANSLATE_AFTER_PROPERTY, TRANSLATE_AFTER);
     }
 
     /** Guest memory that may hold code changed behind the CPU's back: drop translations. */
@@ -373,7 +395,15 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
 
     /** Waits until {@code v} (or, for null, any vCPU) may run, a stop is requested, or a short while passed. */
     private void idle(SpaprVcpu v) {
-        long deadline = System.nanoTime() + MAX_IDLE_NANOS;
+        long started = System.nanoTime();
+        try {
+            waitRunnable(v, started + MAX_IDLE_NANOS);
+        } finally {
+            idleNanos.add(System.nanoTime() - started);
+        }
+    }
+
+    private void waitRunnable(SpaprVcpu v, long deadline) {
         synchronized (lock) {
             while (true) {
                 if (powerOffRequested || resetRequested || failure != null) {
@@ -471,6 +501,9 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
                 deliverAsynchronous(v);
                 long n = v.executor.run(cpu, budget - done);
                 done += n;
+                if (done >= budget) {
+                    v.samplePc();
+                }
                 if (cpu.pendingInterrupt != null) {
                     deliverSynchronous(v, n);
                 } else if (n > 0) {
@@ -493,8 +526,10 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
             return;
         }
         if (v.externalAsserted) {
+            v.countInterrupt(EXTERNAL);
             InterruptDelivery.deliver(cpu, EXTERNAL);
         } else if (Decrementer.pending(cpu, timeBase.read())) {
+            v.countInterrupt(DECREMENTER);
             InterruptDelivery.deliver(cpu, DECREMENTER);
         }
     }
@@ -525,6 +560,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         }
         long cia = cpu.cia;
         long msr = cpu.msr;
+        v.countInterrupt(interrupt);
         long vector = InterruptDelivery.deliver(cpu, interrupt);
         if (atVector && (vector == v.lastVector || v.faultsAtVector >= MAX_FAULTS_AT_VECTOR)) {
             String root = GuestFailureReport.describe(v.chainRoot, cpu, v.chainRootCia, v.chainRootMsr,
@@ -590,6 +626,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         @Override
         public void cede(CpuState caller) {
             SpaprVcpu v = vcpus[caller.index];
+            v.cedes++;
             if (v.prodded) {
                 v.prodded = false;
                 return;
@@ -677,6 +714,14 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     /** Guest instructions retired since the machine was created (across resets and vCPUs). */
     public long instructions() {
         return retired.sum();
+    }
+
+    /**
+     * What the machine counted so far, as text: per vCPU its executor's counters, interrupts by kind and TLB
+     * activity; hypercalls by name; time idle (the {@code boot} command's {@code --stats}).
+     */
+    public String statistics() {
+        return new MachineStatistics(cpuModel, vcpus, hcalls, idleNanos.sum(), instructions()).toString();
     }
 
     /** The console terminal. */

@@ -3,6 +3,8 @@ package dev.pvm.engine.machine.spapr;
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One vCPU of the machine: its registers, its executor, and the scheduling state PAPR gives it (started by
@@ -36,9 +38,26 @@ final class SpaprVcpu {
     long lastVector = -1;
     int faultsAtVector;
 
+    /** Statistics, written by the vCPU's thread: interrupts delivered by kind, H_CEDE calls. */
+    final Map<Class<?>, long[]> interrupts = new HashMap<>();
+    long cedes;
+    /**
+     * Where the vCPU was each time its executor returned (a slice ended, an interrupt, a hypercall that stops):
+     * with slices of a fixed instruction count, a sampling profile of the guest by effective address.
+     */
+    final Map<Long, long[]> pcSamples = new HashMap<>();
+
     SpaprVcpu(CpuState cpu, CpuExecutor executor) {
         this.cpu = cpu;
         this.executor = executor;
+    }
+
+    void samplePc() {
+        pcSamples.computeIfAbsent(cpu.nia, k -> new long[1])[0]++;
+    }
+
+    void countInterrupt(GuestInterrupt interrupt) {
+        interrupts.computeIfAbsent(interrupt.getClass(), k -> new long[1])[0]++;
     }
 
     /** Reset: stopped, nothing pending. */

@@ -2,6 +2,7 @@ package dev.pvm.engine.cpu.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pvm.engine.cpu.Msr;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -39,6 +40,23 @@ final class Differential {
         byte[] data = new byte[0x400];
         r.nextBytes(data);
         f.memory.write(GuestFixture.DATA, data);
+        for (int i = 0; i < 64; i++) {
+            f.cpu.vsrHi[i] = r.nextLong();
+            f.cpu.vsrLo[i] = r.nextLong();
+        }
+        f.cpu.ca32 = r.nextInt(2);
+    }
+
+    /**
+     * As {@link #check}, with MSR[FP], [VEC] and [VSX] set: units are translated for them, so the FP, VMX and
+     * VSX rows run inline.
+     */
+    static void checkWithFacilities(boolean littleEndian, long seed, String... lines) {
+        compare(littleEndian, "seed " + seed + " program " + Arrays.toString(lines) + " FP/VEC/VSX", f -> {
+            f.code(lines);
+            randomState(f, seed);
+            f.cpu.setMsr(f.cpu.msr | Msr.FP | Msr.VEC | Msr.VSX);
+        });
     }
 
     /** Both engines over {@code lines} from the state seeded by {@code seed}. */

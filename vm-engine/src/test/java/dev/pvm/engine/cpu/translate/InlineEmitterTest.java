@@ -18,7 +18,7 @@ class InlineEmitterTest {
         check(le, "addi r3,r4,-5", "addi r5,0,100", "addis r6,r7,-2", "addis r8,0,0x7fff", "addi r9,0,-1",
                 "add r10,r11,r12", "add. r13,r14,r15", "subf r16,r17,r18", "subf. r19,r3,r4", "neg r5,r6",
                 "neg. r7,r8", "mulld r9,r10,r11", "mulld. r12,r13,r14",
-                // OE and carrying forms are not inline: they run the interpreter's semantics inside the unit.
+                // OE forms of add/subf and divides are not inline: they run the interpreter's semantics.
                 "addo. r15,r16,r17", "subfo r18,r19,r3", "addc r4,r5,r6", "adde. r7,r8,r9", "mulldo r10,r11,r12",
                 "add r13,r10,r7", "divd r14,r15,r16", "subf. r17,r14,r13");
     }
@@ -65,6 +65,74 @@ class InlineEmitterTest {
                 "lwzu r6,4(r22)", "ldu r7,8(r23)", "lbzux r10,r20,r9", "lwzux r11,r21,r9", "ldux r12,r22,r9",
                 "stbu r3,1(r23)", "sthu r4,2(r23)", "stwu r5,4(r23)", "stdu r6,8(r23)", "stdux r7,r20,r9",
                 "stwux r8,r21,r9", "ld r19,-8(r23)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void carryingAddsAndMultiplies(boolean le) {
+        check(le, "addc r3,r4,r5", "addc. r6,r7,r8", "adde r9,r10,r11", "adde. r12,r13,r14", "addme r15,r16",
+                "addze. r17,r18", "subfc r19,r3,r4", "subfc. r5,r6,r7", "subfe r8,r9,r10", "subfe. r11,r12,r13",
+                "subfme r14,r15", "subfze. r16,r17", "addic r18,r19,-1", "addic. r3,r4,32767", "subfic r5,r6,0",
+                "subfic r7,r8,-100", "addco r9,r10,r11", "addeo. r12,r13,r14", "subfeo r15,r16,r17",
+                "addze r18,r18", "adde r19,r19,r19", "mullw r3,r4,r5", "mullw. r6,r7,r8", "mulli r9,r10,-3",
+                "mulli r11,r12,32767", "mulhd r13,r14,r15", "mulhdu. r16,r17,r18", "adde r19,r3,r4");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void complementedLogicalAndCounts(boolean le) {
+        check(le, "andc r3,r4,r5", "andc. r6,r7,r8", "orc r9,r10,r11", "orc. r12,r13,r14", "nand r15,r16,r17",
+                "nand. r18,r19,r3", "nor r4,r5,r6", "nor. r7,r8,r8", "eqv r9,r10,r11", "eqv. r12,r13,r14",
+                "cntlzw r15,r16", "cntlzw. r17,r0", "cnttzw r18,r19", "cnttzw. r3,r0", "cnttzd r4,r5",
+                "cnttzd. r6,r0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void moreRotatesShiftsAndInserts(boolean le) {
+        check(le, "rldic r3,r4,0,0", "rldic r5,r6,2,54", "rldic. r7,r8,63,0", "rldic r9,r10,17,3",
+                "rldimi r11,r12,0,0", "rldimi. r13,r14,32,0", "rldimi r15,r16,5,60", "rlwimi r17,r18,0,0,31",
+                "rlwimi. r19,r3,8,16,23", "rlwimi r4,r5,28,30,2", "addi r10,0,0", "addi r11,0,31", "addi r12,0,32",
+                "addi r13,0,63", "addi r14,0,64", "rlwnm r6,r7,r11,0,31", "rlwnm. r8,r9,r13,4,27",
+                "rldcl r15,r16,r11,0", "rldcl. r17,r18,r14,32", "rldcr r19,r3,r13,40", "slw r4,r5,r10",
+                "slw r6,r7,r11", "slw. r8,r9,r12", "srw r15,r16,r11", "srw. r17,r18,r13", "srw r19,r3,r14",
+                "sraw r4,r5,r10", "sraw. r6,r7,r11", "sraw r8,r9,r12", "sraw r15,r16,r14", "srad r17,r18,r13",
+                "srad. r19,r3,r14", "srad r4,r5,r11", "srawi r6,r7,0", "srawi. r8,r9,31", "srawi r15,r16,5",
+                "extswsli r17,r18,0", "extswsli. r19,r3,63", "extswsli r4,r5,12", "addze r6,r7");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void conditionRegisterLogicalAndMoves(boolean le) {
+        check(le, "crand 0,1,2", "crnand 3,4,5", "cror 6,7,31", "crxor 8,8,8", "crnor 9,10,11", "creqv 12,13,14",
+                "crandc 15,16,17", "crorc 18,19,20", "mcrf 0,7", "mcrf 5,5", "mcrf 3,1", "mfcr r3", "mtcrf 0xff,r4",
+                "mfcr r5", "mtcrf 0x81,r6", "mtocrf 0x10,r7", "mfocrf r8,0x04", "mfcr r9", "crxor 31,0,30");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void vectorLogicalSelectsSplatsAndMoves(boolean le) {
+        for (long seed = 1; seed <= 4; seed++) {
+            Differential.checkWithFacilities(le, seed * 104729, "vand 0,1,2", "vandc 3,4,5", "vor 6,7,7",
+                    "vxor 8,8,9", "vnor 10,11,12", "vorc 13,14,15", "vnand 16,17,18", "veqv 19,20,21",
+                    "xxland 0,1,2", "xxlandc 33,34,35", "xxlor 36,37,38", "xxlxor 39,39,39", "xxlnor 40,41,42",
+                    "xxlorc 3,44,5", "xxlnand 46,47,48", "xxleqv 49,50,51", "vsel 22,23,24,25",
+                    "xxsel 52,53,54,55", "xxsel 56,56,57,56", "xxpermdi 1,2,3,0", "xxpermdi 4,4,5,1",
+                    "xxpermdi 6,7,6,2", "xxpermdi 40,41,42,3", "vspltisb 26,-1", "vspltish 27,15",
+                    "vspltisw 28,-16", "xxspltib 60,200", "mfvsrd r3,vs5", "mfvsrd r4,vs40", "mfvsrwz r5,vs6",
+                    "mfvsrld r6,vs41", "mtvsrd vs7,r7", "mtvsrd vs42,r8", "mtvsrwz vs8,r9");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void floatDoubleLoadsAndStoresAndHints(boolean le) {
+        for (long seed = 1; seed <= 4; seed++) {
+            Differential.checkWithFacilities(le, seed * 15485863, "lfd f1,8(r20)", "lfd f2,-8(r21)",
+                    "addi r9,0,16", "lfdx f3,r22,r9", "stfd f4,24(r23)", "stfdx f5,r20,r9", "lfdu f6,8(r21)",
+                    "lfdux f7,r22,r9", "stfdu f8,16(r23)", "stfdux f9,r20,r9", "dcbt 0,r20", "dcbtst 0,r21",
+                    "sync", "sync 1", "isync", "stfd f1,0(r21)", "lfd f10,0(r23)");
+        }
     }
 
     @ParameterizedTest

@@ -75,6 +75,18 @@ class SpaprMachineTest {
     }
 
     @Test
+    void statisticsCountTheGuestsHypercallsInterruptsAndInstructions() {
+        try (SpaprMachine m = create(hello(BuiltinGuest.HELLO))) {
+            assertThat(runToEnd(m)).isEqualTo(RunOutcome.POWERED_OFF);
+            String stats = m.statistics();
+            assertThat(stats).startsWith(String.format("statistics: %,d instructions", m.instructions()))
+                    .contains(String.format("vCPU 0: %,d instructions, 0 H_CEDE", m.cpu(0).instructions))
+                    .containsPattern("hypercalls: \\{.*H_PUT_TERM_CHAR=\\d+.*H_RTAS=1")
+                    .contains("interrupts: {}");
+        }
+    }
+
+    @Test
     void helloBigEndianGreetsAndPowersOff() {
         try (SpaprMachine m = create(hello(BuiltinGuest.HELLO_BE))) {
             assertThat(runToEnd(m)).isEqualTo(RunOutcome.POWERED_OFF);

@@ -1,0 +1,79 @@
+package dev.pvm.engine.cpu.translate;
+
+import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
+import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
+import dev.pvm.engine.memory.GuestMemoryAccessException;
+
+/**
+ * Cold code's tier: a {@link TranslationUnit}'s instructions decoded once and run through the interpreter's
+ * semantics, instruction by instruction exactly as {@link dev.pvm.engine.cpu.interp.Interpreter#run} does, but
+ * without fetching and decoding each instruction again (that was about half of interpreting). It counts its
+ * entries, so that the executor translates it once it is hot ({@link TranslatorExecutor#translateAfter}).
+ *
+ * <p>It is cached, keyed and invalidated like a translated unit: a store into its code marks it invalid, and
+ * it then stops after the storing instruction. It follows fall-through and forward branches inside itself; a
+ * backward branch leaves it, so a loop head becomes an entry of its own, counted on every iteration.
+ */
+final class DecodedUnit extends CompiledUnit {
+
+    private final int[] words;
+    private int entries;
+
+    /** @param semantics the interpreter's semantics for each of the unit's rows */
+    DecodedUnit(TranslationUnit unit, Semantics[] semantics) {
+        super(null, semantics, new UnitInfo(unit.startPc(), unit.mode(), unit.length(), new long[0]));
+        this.words = unit.words();
+    }
+
+    /** Whether it has been entered at least {@code threshold} times. */
+    boolean hot(int threshold) {
+        return entries >= threshold;
+    }
+
+    @Override
+    public int run(CpuState cpu, long remaining) {
+        entries++;
+        long pc = startPc;
+        int i = 0;
+        long done = 0;
+        try {
+            while (true) {
+                cpu.cia = pc;
+                long next = (pc + 4) & cpu.eaMask;
+                cpu.nia = next;
+                fallbacks[i].execute(cpu, words[i]);
+                if (cpu.stopRequested) {
+                    if (cpu.pendingInterrupt == null) {
+                        done++;
+                    }
+                    return CompiledUnitExits.STOP;
+                }
+                done++;
+                long nia = cpu.nia;
+                if (!valid || done >= remaining) {
+                    return CompiledUnitExits.INDIRECT;
+                }
+                if (nia == next && i + 1 < length) {
+                    i++;
+                } else if (Long.compareUnsigned(nia, pc) > 0 && Long.compareUnsigned(nia - startPc, 4L * length) < 0
+                        && (nia & 3) == 0) {
+                    i = (int) ((nia - startPc) >>> 2);
+                } else {
+                    return CompiledUnitExits.INDIRECT;
+                }
+                pc = nia;
+            }
+        } catch (GuestInterruptSignal signal) {
+            cpu.raise(signal.interrupt());
+            return CompiledUnitExits.STOP;
+        } catch (GuestMemoryAccessException e) {
+            cpu.raise(new GuestInterrupt.MachineCheck(e.address(), (int) e.size(), e.write() ? "store" : "load"));
+            return CompiledUnitExits.STOP;
+        } finally {
+            cpu.instructions += done;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.pvm.engine.machine.spapr;
+
+import dev.pvm.engine.cpu.CpuModel;
+import dev.pvm.engine.cpu.mmu.SoftTlb;
+import dev.pvm.engine.cpu.translate.TranslatorExecutor;
+import dev.pvm.engine.hcall.HcallTable;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A readable profile of a machine's run so far: per vCPU the units translated, interrupts delivered by kind,
+ * H_CEDE calls, TLB activity and where its slices ended (a sampling profile by guest address, which
+ * {@code nm} on the kernel turns into function names); the hypercalls by name; and the time spent idle. It tells where a boot's time goes without a profiler attached.
+ */
+final class MachineStatistics {
+
+    /** How many of the most sampled guest addresses to list. */
+    private static final int TOP_ADDRESSES = 25;
+
+    private final String text;
+
+    MachineStatistics(CpuModel model, SpaprVcpu[] vcpus, HcallTable hcalls, long idleNanos, long instructions) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("statistics: %,d instructions; idle (waiting for a vCPU to become runnable) %.2f s; "
+                + "timebase %d Hz%n", instructions, idleNanos / 1e9, model.timebaseHz()));
+        for (SpaprVcpu v : vcpus) {
+            b.append(String.format("vCPU %d: %,d instructions, %,d H_CEDE%n", v.cpu.index, v.cpu.instructions,
+                    v.cedes));
+            if (v.executor instanceof TranslatorExecutor t) {
+                b.append(String.format("  units translated: %,d%n", t.translatedUnits()));
+                String translator = t.statsReport(v.cpu); // with -Dpvm.translator.stats=true
+                if (translator != null) {
+                    translator.lines().forEach(line -> b.append("  ").append(line).append(System.lineSeparator()));
+                }
+            }
+            Map<String, Long> kinds = new TreeMap<>();
+            v.interrupts.forEach((k, n) -> kinds.put(k.getSimpleName(), n[0]));
+            b.append("  interrupts: ").append(kinds).append(System.lineSeparator());
+            b.append("  where slices ended (a sampling profile by guest address):");
+            v.pcSamples.entrySet().stream()
+                    .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0])).limit(TOP_ADDRESSES)
+                    .forEach(e -> b.append(String.format(" 0x%x %d;", e.getKey(), e.getValue()[0])));
+            b.append(System.lineSeparator());
+            SoftTlb tlb = v.cpu.mmu.tlb();
+            b.append(String.format("  TLB: %,d fills (misses), %,d full flushes%n", tlb.fills(), tlb.fullFlushes()));
+        }
+        b.append("hypercalls: ").append(hcalls.callCounts()).append(System.lineSeparator());
+        this.text = b.toString();
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}
