@@ -189,6 +189,14 @@ public final class StorageAccess {
         store64(s, ea, value, reversed(s));
     }
 
+    /**
+     * Store conditional's atomic store (Book II 4.6.2): the naturally aligned {@code size}-byte value at {@code ea}
+     * becomes {@code value} if it still equals {@code expected}, in the current byte order.
+     */
+    public boolean compareAndSet(CpuState s, long ea, int size, long expected, long value) {
+        return memory.compareAndSet(storeAddress(s, ea), size, expected, value, order(s));
+    }
+
     /** Sets {@code length} bytes at {@code ea} to zero (dcbz: an aligned block, inside one page). */
     public void zero(CpuState s, long ea, int length) {
         memory.fill(storeAddress(s, ea), length, (byte) 0);

@@ -18,6 +18,7 @@ import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.cpu.translate.MachineCodePages;
 import dev.pvm.engine.devices.nvlink2.GpuSlot;
 import dev.pvm.engine.devices.nvlink2.NvLink;
 import dev.pvm.engine.devices.pci.PciConfigRtas;
@@ -99,6 +100,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private final TimeBase timeBase;
     /** The partition's MMU: the HPT or the registered process table, and every vCPU's SLB and TLB. */
     private final PartitionMmu mmu;
+    /** Which RAM words any vCPU translated: a store by one vCPU invalidates every vCPU's units there. */
+    private final MachineCodePages codePages;
     private final Disassembler disassembler;
     private final HcallTable hcalls;
     private final RtasTable rtas;
@@ -170,21 +173,33 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         IsaTable isa = IsaTable.ppc64();
         Decoder decoder = new Decoder(isa);
         this.vcpus = new SpaprVcpu[config.vcpus()];
+        this.codePages = new MachineCodePages(memory);
         for (int i = 0; i < vcpus.length; i++) {
             CpuState cpu = new CpuState(i);
             mmu.attach(cpu, cpuModel.slbEntries());
-            vcpus[i] = new SpaprVcpu(cpu, CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel));
+            vcpus[i] = new SpaprVcpu(cpu, CpuExecutors.create(mode, decoder, memory,
+                    codePages.forVcpu(cpu.requests), hcalls, timeBase, cpuModel));
         }
         this.disassembler = new Disassembler(decoder);
         this.rtasStub = RtasFirmware.image(new InsnAssembler(isa));
     }
 
-    /** Guest memory that may hold code changed behind the CPU's back: drop translations. */
+    /**
+     * Guest memory that may hold code changed behind the CPU's back (H_PAGE_INIT's icache flags): every vCPU drops
+     * its translations, each on its own thread before it runs its next unit.
+     */
     private void codeChanged() {
         for (SpaprVcpu v : vcpus) {
-            v.executor.codeChanged();
+            v.cpu.requests.post(v.executor::codeChanged);
         }
     }
+
+    /** Makes vCPU {@code v} leave guest code soon, to look at its interrupts and scheduling state. */
+    private static void kick(SpaprVcpu v) {
+        v.cpu.requests.post(NOTHING);
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     /** QEMU's spapr_vio_reg_to_irq for platform-assigned VIO addresses (0x71000000 + n): source 0x1100 + n. */
     private static int vioInterrupt(int reg) {
@@ -292,6 +307,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         for (SpaprVcpu v : vcpus) {
             v.executor.codeChanged();
         }
+        codePages.forgetAll();
         CpuState boot0 = vcpus[0].cpu;
         boot0.nia = boot.entry();
         boot0.gpr[3] = boot.fdtAddress();
@@ -454,9 +470,12 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         enterSlice();
         CpuState cpu = v.cpu;
         long done = 0;
+        // From here other vCPUs' shootdowns wait for this one; it serves them between runs of its executor.
+        cpu.requests.enterGuest();
         try {
             cpu.lpcr = lpcr;
             while (done < budget && failure == null && !powerOffRequested && !resetRequested && v.started) {
+                cpu.requests.drain();
                 if (v.ceded) {
                     if (!wakeable(v)) {
                         break;
@@ -480,6 +499,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         } catch (CheckstopException e) {
             fail(v, "vCPU " + cpu.index + ": " + e.getMessage() + String.format(" at 0x%x", cpu.cia));
         } finally {
+            cpu.requests.leaveGuest();
             retired.add(done);
             exitSlice();
         }
@@ -548,6 +568,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private void stopAll() {
         for (SpaprVcpu c : vcpus) {
             c.cpu.stopRequested = true;
+            kick(c);
         }
         wakeAll();
     }
@@ -573,8 +594,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         SpaprVcpu v = vcpus[cpu];
         v.externalAsserted = asserted;
         if (asserted) {
-            // Ends the running slice early (best effort; the next slice boundary sees the line anyway).
-            v.cpu.stopRequested = true;
+            // The vCPU leaves its run at the next instruction or unit boundary and takes the interrupt (an IPI).
+            kick(v);
             wakeAll();
         }
     }
