@@ -2,6 +2,7 @@ package dev.pvm.engine.machine.spapr;
 
 import dev.pvm.engine.cpu.asm.InsnAssembler;
 import dev.pvm.engine.cpu.isa.IsaTable;
+import dev.pvm.engine.cpu.mmu.RadixTables;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.machine.BootSource;
 import dev.pvm.engine.machine.MachineConfig;
@@ -9,6 +10,7 @@ import dev.pvm.engine.machine.MemoryNode;
 import dev.pvm.engine.machine.MmuMode;
 import dev.pvm.engine.machine.NumaProperties;
 import dev.pvm.engine.machine.RunOutcome;
+import dev.pvm.engine.memory.GuestMemory;
 import dev.pvm.engine.testing.TestElf;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -76,6 +78,18 @@ final class GuestProgram {
                         + ((value >>> 32) & 0xffff), "rldicr " + reg + "," + reg + ",32,31",
                 "oris " + reg + "," + reg + "," + ((value >>> 16) & 0xffff), "ori " + reg + "," + reg + ","
                         + (value & 0xffff));
+    }
+
+    /**
+     * Radix tables with the process table at 0x80000 and directories from 0x90000, PID 0 mapping EA x to real x
+     * below 0x80000 in 64 KiB pages with leaf bits {@code flags}.
+     */
+    static RadixTables identityTables(GuestMemory memory, long flags) {
+        RadixTables tables = new RadixTables(memory, 0x8_0000, 0x9_0000);
+        for (long x = 0; x < 0x8_0000; x += 0x1_0000) {
+            tables.map(0, x, x, 16, flags);
+        }
+        return tables;
     }
 
     /** The image: every block assembled at its address. */

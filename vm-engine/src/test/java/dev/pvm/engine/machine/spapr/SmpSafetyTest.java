@@ -9,7 +9,6 @@ import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.machine.MmuMode;
 import dev.pvm.engine.machine.RunOutcome;
 import dev.pvm.engine.memory.AddressSpace;
-import dev.pvm.engine.memory.GuestMemory;
 import dev.pvm.engine.memory.RamRegion;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -146,12 +145,12 @@ class SmpSafetyTest {
                 "b .");
         // The tables are deterministic: where the PTE lands is found by building them in scratch memory first.
         try (AddressSpace scratch = new AddressSpace(List.of(RamRegion.allocate(0, 1 << 20)))) {
-            pteAddress = identityTables(scratch, rw).map(0, page, 0x6_0000, 16, rw);
+            pteAddress = GuestProgram.identityTables(scratch, rw).map(0, page, 0x6_0000, 16, rw);
         }
         long newPte = RadixTables.VALID | RadixTables.LEAF | 0x7_0000 | rw;
         GuestProgram program = new GuestProgram().at(0, replacePte(boot, pteAddress, newPte)).at(0x1000, reader);
         try (SpaprMachine m = program.machine(dir, 2, MmuMode.RADIX, mode)) {
-            RadixTables tables = identityTables(m.memory(), rw);
+            RadixTables tables = GuestProgram.identityTables(m.memory(), rw);
             assertThat(tables.map(0, page, 0x6_0000, 16, rw)).isEqualTo(pteAddress);
             m.memory().store64(0x6_0000, 1, ByteOrder.BIG_ENDIAN);
             m.memory().store64(0x7_0000, 2, ByteOrder.BIG_ENDIAN);
@@ -163,15 +162,6 @@ class SmpSafetyTest {
             assertThat(word(m, 0x3604)).as("vCPU 1 came to read the new page").isEqualTo(1);
             assertThat(word(m, 0x360c)).as("reads through the old translation after tlbsync; ptesync").isZero();
         }
-    }
-
-    /** Process table at 0x80000, directories from 0x90000, PID 0 mapping EA x to real x below 0x80000. */
-    private static RadixTables identityTables(GuestMemory memory, long flags) {
-        RadixTables tables = new RadixTables(memory, 0x8_0000, 0x9_0000);
-        for (long x = 0; x < 0x8_0000; x += 0x1_0000) {
-            tables.map(0, x, x, 16, flags);
-        }
-        return tables;
     }
 
     /** The boot code with its "PTE" line replaced by loading r5 = the new PTE and r6 = its address. */
