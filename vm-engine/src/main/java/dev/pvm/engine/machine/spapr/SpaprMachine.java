@@ -428,33 +428,47 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         }
     }
 
-    /** Enters the slice gate, performing a requested reset once no vCPU is inside a slice. */
+    /**
+     * Enters the slice gate, performing a requested reset once no vCPU is inside a slice. The reset itself runs
+     * outside the gate's monitor (other vCPUs wait for {@code resetting} to clear): it resets XICS, whose lock a
+     * console-input thread may hold while it wakes idle vCPUs through this monitor.
+     */
     private void enterSlice() {
-        synchronized (lock) {
-            while (resetting) {
+        while (true) {
+            boolean resetter = false;
+            synchronized (lock) {
                 try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (resetRequested && failure == null && !powerOffRequested) {
-                resetting = true;
-                try {
+                    while (resetting) {
+                        lock.wait();
+                    }
+                    if (!resetRequested || failure != null || powerOffRequested) {
+                        activeSlices++;
+                        return;
+                    }
+                    resetting = true;
+                    resetter = true;
                     while (activeSlices > 0) {
                         lock.wait();
                     }
-                    LOG.log(System.Logger.Level.INFO, "guest requested a reboot");
-                    reset();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } finally {
+                    if (resetter) {
+                        resetting = false;
+                        lock.notifyAll();
+                    }
+                    activeSlices++;
+                    return;
+                }
+            }
+            try {
+                LOG.log(System.Logger.Level.INFO, "guest requested a reboot");
+                reset();
+            } finally {
+                synchronized (lock) {
                     resetting = false;
                     lock.notifyAll();
                 }
             }
-            activeSlices++;
         }
     }
 
