@@ -31,6 +31,8 @@ public record GatewayProperties(
      * @param jvmOptions extra JVM options for engines (e.g. -Xmx)
      * @param portFileTimeout how long a new engine may take to write its port file before it counts as failed
      * @param stopTimeout how long a stopped engine may take to exit before it is killed
+     * @param createTimeout deadline of the engine's Create call, which builds the machine (reads the kernel and
+     *     initrd, maps guest RAM and device memory) and so takes far longer than other calls on a busy host
      * @param builtins names of the guests built into the engine, accepted as boot.builtin
      */
     public record Engine(
@@ -40,6 +42,7 @@ public record GatewayProperties(
             @DefaultValue List<String> jvmOptions,
             @DefaultValue("60s") Duration portFileTimeout,
             @DefaultValue("10s") Duration stopTimeout,
+            @DefaultValue("60s") Duration createTimeout,
             @DefaultValue({"hello", "hello-be"}) List<String> builtins) {
 
         /** The values {@code pvm.engine.launcher} accepts. */

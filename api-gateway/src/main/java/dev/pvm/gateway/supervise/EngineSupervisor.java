@@ -292,20 +292,24 @@ public class EngineSupervisor {
         try {
             VmEngineGrpc.VmEngineBlockingStub blocking = VmEngineGrpc.newBlockingStub(engine.channel());
             long deadline = properties.grpcDeadline().toMillis();
-            blocking.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).create(CreateRequest.newBuilder()
-                    .setVmId(id.toString())
-                    .setSpec(spec)
-                    .setLayout(layout)
-                    .addAllDevices(reserved)
-                    .build());
+            blocking.withDeadlineAfter(properties.engine().createTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .create(CreateRequest.newBuilder()
+                            .setVmId(id.toString())
+                            .setSpec(spec)
+                            .setLayout(layout)
+                            .addAllDevices(reserved)
+                            .build());
             VmEngineGrpc.VmEngineStub async = VmEngineGrpc.newStub(engine.channel());
             async.streamEvents(StreamEventsRequest.getDefaultInstance(), new EventFollower(session));
             async.streamConsole(StreamConsoleRequest.newBuilder().setOffset(0).build(), new ConsoleFollower(session));
             step = "Start";
             blocking.withDeadlineAfter(deadline, TimeUnit.MILLISECONDS).start(StartRequest.getDefaultInstance());
         } catch (StatusRuntimeException e) {
-            session.fail("engine refused " + step + ": " + e.getStatus().getCode() + " "
-                    + e.getStatus().getDescription());
+            String failure = "engine refused " + step + ": " + e.getStatus().getCode() + " "
+                    + e.getStatus().getDescription();
+            // Logged now: the VM record only says so once the killed engine's exit is seen.
+            log.warn("VM {}: {}; killing it", id, failure);
+            session.fail(failure);
             session.kill();
         }
     }

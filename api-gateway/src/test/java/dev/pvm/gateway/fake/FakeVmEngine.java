@@ -22,6 +22,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
 
-    public enum Scenario { POWER_OFF, CRASH, RUN_UNTIL_STOPPED, REFUSE_CREATE }
+    /** SLOW_CREATE: Create answers after {@link #SLOW_CREATE}, then the guest powers off as in POWER_OFF. */
+    public enum Scenario { POWER_OFF, CRASH, RUN_UNTIL_STOPPED, REFUSE_CREATE, SLOW_CREATE }
+
+    /** How long Create takes in the SLOW_CREATE scenario (building a machine from a real kernel takes seconds). */
+    public static final Duration SLOW_CREATE = Duration.ofMillis(2500);
 
     public static final String GREETING = "Hello from a pvm POWER guest\n";
     /** A DTB header's magic number, enough to tell the bytes came through. */
@@ -69,6 +74,15 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
             exit.complete(1);
             return;
         }
+        if (scenario == Scenario.SLOW_CREATE) {
+            try {
+                Thread.sleep(SLOW_CREATE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
+                return;
+            }
+        }
         created = request;
         log.add("engine: created VM " + request.getVmId());
         out.onNext(CreateResponse.newBuilder().setStatus(status).build());
@@ -82,7 +96,7 @@ public class FakeVmEngine extends VmEngineGrpc.VmEngineImplBase {
         out.onNext(StartResponse.newBuilder().setStatus(status).build());
         out.onCompleted();
         switch (scenario) {
-            case POWER_OFF -> end(status(VmState.VM_STATE_SHUTOFF, "guest powered off"));
+            case POWER_OFF, SLOW_CREATE -> end(status(VmState.VM_STATE_SHUTOFF, "guest powered off"));
             case CRASH -> {
                 // The supervisor subscribes to the console before Start, but asynchronously: its StreamConsole
                 // call may reach this server after Start. Crash once the console follower is there, so that the

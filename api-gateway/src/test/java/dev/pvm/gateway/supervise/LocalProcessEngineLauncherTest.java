@@ -36,7 +36,7 @@ class LocalProcessEngineLauncherTest {
         Path jar = Files.writeString(dir.resolve("engine.jar"), "not really a jar");
         GatewayProperties properties = new GatewayProperties(dir, Duration.ofSeconds(5), Duration.ofMinutes(1),
                 new GatewayProperties.Engine("local", jar, java, List.of("-Xmx256m"), Duration.ofSeconds(30),
-                        Duration.ofSeconds(5), List.of("hello")));
+                        Duration.ofSeconds(5), Duration.ofSeconds(60), List.of("hello")));
         return new LocalProcessEngineLauncher(properties);
     }
 
@@ -95,7 +95,7 @@ class LocalProcessEngineLauncherTest {
     void aMissingEngineJarIsNamed() {
         GatewayProperties properties = new GatewayProperties(dir, Duration.ofSeconds(5), Duration.ofMinutes(1),
                 new GatewayProperties.Engine("local", dir.resolve("missing.jar"), null, List.of(),
-                        Duration.ofSeconds(30), Duration.ofSeconds(5), List.of("hello")));
+                        Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), List.of("hello")));
         assertThatThrownBy(() -> new LocalProcessEngineLauncher(properties).launch(request(dir)))
                 .isInstanceOf(EngineLaunchException.class)
                 .hasMessageContaining("no engine jar at " + dir.resolve("missing.jar"));
@@ -108,7 +108,7 @@ class LocalProcessEngineLauncherTest {
         Files.writeString(jar, "jar");
         Path nested = Files.createDirectories(dir.resolve("a/b"));
         GatewayProperties.Engine engine = new GatewayProperties.Engine("local", null, null, List.of(),
-                Duration.ofSeconds(30), Duration.ofSeconds(5), List.of());
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60), List.of());
         assertThat(EngineCommand.jar(engine, nested)).isEqualTo(jar);
     }
 }

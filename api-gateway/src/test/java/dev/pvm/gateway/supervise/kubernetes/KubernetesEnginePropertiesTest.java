@@ -54,7 +54,7 @@ class KubernetesEnginePropertiesTest {
     @Test
     void anUnknownLauncherIsRefusedWithTheValidOnes() {
         assertThatThrownBy(() -> new GatewayProperties.Engine("k8s", null, null, List.of(), Duration.ofSeconds(60),
-                Duration.ofSeconds(10), List.of()))
+                Duration.ofSeconds(10), Duration.ofSeconds(60), List.of()))
                 .hasMessage("pvm.engine.launcher (PVM_ENGINE_LAUNCHER) must be one of [local, kubernetes], not 'k8s'");
     }
 }
