@@ -1,5 +1,6 @@
 package dev.pvm.engine.cli;
 
+import dev.pvm.engine.control.VcpuThreads;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
 import dev.pvm.engine.loader.BuiltinGuest;
 import dev.pvm.engine.machine.BootSource;
@@ -234,6 +235,9 @@ public final class BootCommand implements Callable<Integer> {
 
     private int run(SpaprMachine machine, long started) {
         long deadline = maxSeconds > 0 ? started + (long) (maxSeconds * 1e9) : Long.MAX_VALUE;
+        if (vcpus > 1) {
+            return runOnThreads(machine, started, deadline);
+        }
         while (true) {
             if (System.nanoTime() - deadline >= 0) {
                 diagnostics.printf("pvm-engine boot: timed out after %.1f s (--max-seconds) and %d instructions%n",
@@ -268,6 +272,38 @@ public final class BootCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** SMP: a thread per vCPU, as the VM controller runs them (and as QEMU's MTTCG does). */
+    private int runOnThreads(SpaprMachine machine, long started, long deadline) {
+        RunOutcome outcome = null;
+        try (VcpuThreads threads = VcpuThreads.start(machine)) {
+            while (outcome == null && System.nanoTime() - deadline < 0) {
+                outcome = threads.await(Math.min(deadline - System.nanoTime(), 100_000_000L));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return switch (outcome) {
+            case null -> {
+                diagnostics.printf("pvm-engine boot: timed out after %.1f s (--max-seconds) and %d instructions%n",
+                        seconds(started), machine.instructions());
+                printRegisters(machine);
+                yield TIMED_OUT;
+            }
+            case RunOutcome.PoweredOff p -> {
+                diagnostics.printf("pvm-engine boot: guest powered off after %.2f s and %d instructions%n",
+                        seconds(started), machine.instructions());
+                yield POWERED_OFF;
+            }
+            case RunOutcome.Failed f -> {
+                diagnostics.printf("pvm-engine boot: guest failed after %.2f s and %d instructions: %s%n",
+                        seconds(started), machine.instructions(), f.reason());
+                printRegisters(machine);
+                yield GUEST_FAILED;
+            }
+            case RunOutcome.Continue c -> throw new IllegalStateException("a vCPU thread never ends with Continue");
+        };
     }
 
     private void printRegisters(SpaprMachine machine) {

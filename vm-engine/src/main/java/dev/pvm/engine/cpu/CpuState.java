@@ -125,6 +125,8 @@ public final class CpuState {
 
     /** Set by whatever must stop the run loop after the current instruction (interrupt, power-off, reset). */
     public boolean stopRequested;
+    /** Work other vCPUs' threads hand this one (TLB shootdowns, code invalidation, kicks); executors poll it. */
+    public final VcpuRequests requests = new VcpuRequests();
     /** The interrupt the current instruction raised, or null. */
     public GuestInterrupt pendingInterrupt;
 

@@ -10,7 +10,8 @@ import dev.pvm.engine.memory.GuestMemory;
  * its HPT. Argument checks, results and their registers are QEMU's hw/ppc/spapr_softmmu.c: r4.. hold the
  * arguments, and outputs overwrite them from r4 on. Each call that removes or changes an HPTE also invalidates
  * the TLBs (the tlbie the partition cannot issue itself); like QEMU we flush them whole, since a TLB tagged by
- * effective address cannot find the one virtual page.
+ * effective address cannot find the one virtual page. Each HPTE's read-check-write happens under its group's
+ * lock (PAPR's HPTE lock), and the call returns only once every vCPU's TLB has been flushed.
  *
  * <p>Two differences from QEMU: it ORs a private "dirty for migration" bit (0x40) into stored HPTEs, which H_READ
  * then returns; we have no migration and store HPTEs as given (bits 0x60 cleared, as QEMU does). And H_BULK_REMOVE
@@ -104,19 +105,21 @@ public final class HashPageTableHcalls {
         }
         long group = ptex & ~7L;
         long slot = ptex & 7;
-        if ((flags & H_EXACT) == 0) {
-            for (slot = 0; slot < HashPageTable.HPTES_PER_GROUP; slot++) {
-                if ((hpt.pte0(group + slot) & HashPageTable.V_VALID) == 0) {
-                    break;
+        synchronized (hpt.lock(group)) {
+            if ((flags & H_EXACT) == 0) {
+                for (slot = 0; slot < HashPageTable.HPTES_PER_GROUP; slot++) {
+                    if ((hpt.pte0(group + slot) & HashPageTable.V_VALID) == 0) {
+                        break;
+                    }
                 }
-            }
-            if (slot == HashPageTable.HPTES_PER_GROUP) {
+                if (slot == HashPageTable.HPTES_PER_GROUP) {
+                    return HcallStatus.H_PTEG_FULL;
+                }
+            } else if ((hpt.pte0(group + slot) & HashPageTable.V_VALID) != 0) {
                 return HcallStatus.H_PTEG_FULL;
             }
-        } else if ((hpt.pte0(group + slot) & HashPageTable.V_VALID) != 0) {
-            return HcallStatus.H_PTEG_FULL;
+            hpt.insert(group + slot, pteh, ptel);
         }
-        hpt.store(group + slot, pteh, ptel);
         cpu.gpr[4] = group + slot;
         return HcallStatus.H_SUCCESS;
     }
@@ -126,15 +129,16 @@ public final class HashPageTableHcalls {
         if (!hpt.validIndex(ptex)) {
             return Removal.PARAMETER;
         }
-        long v = hpt.pte0(ptex);
-        long r = hpt.pte1(ptex);
-        if ((v & HashPageTable.V_VALID) == 0 || ((flags & H_AVPN) != 0 && (v & ~0x7fL) != avpn)
-                || ((flags & H_ANDCOND) != 0 && (v & avpn) != 0)) {
-            return Removal.NOT_FOUND;
+        synchronized (hpt.lock(ptex)) {
+            long v = hpt.pte0(ptex);
+            if ((v & HashPageTable.V_VALID) == 0 || ((flags & H_AVPN) != 0 && (v & ~0x7fL) != avpn)
+                    || ((flags & H_ANDCOND) != 0 && (v & avpn) != 0)) {
+                return Removal.NOT_FOUND;
+            }
+            old[0] = v;
+            // Doubleword 1 as it was when V went: translation may have set R or C up to then.
+            old[1] = hpt.invalidate(ptex);
         }
-        old[0] = v;
-        old[1] = r;
-        hpt.store(ptex, 0, 0);
         return Removal.SUCCESS;
     }
 
@@ -144,7 +148,7 @@ public final class HashPageTableHcalls {
         Removal result = removeEntry(cpu.gpr[5], cpu.gpr[6], cpu.gpr[4], old);
         return switch (result) {
             case SUCCESS -> {
-                mmu.flushAllTlbs();
+                mmu.flushAllTlbs(cpu.mmu);
                 cpu.gpr[4] = old[0];
                 cpu.gpr[5] = old[1];
                 yield HcallStatus.H_SUCCESS;
@@ -192,7 +196,7 @@ public final class HashPageTableHcalls {
                 break;
             }
         }
-        mmu.flushAllTlbs();
+        mmu.flushAllTlbs(cpu.mmu);
         return status;
     }
 
@@ -207,18 +211,24 @@ public final class HashPageTableHcalls {
         if (!hpt.validIndex(ptex)) {
             return HcallStatus.H_PARAMETER;
         }
-        long v = hpt.pte0(ptex);
-        long r = hpt.pte1(ptex);
-        if ((v & HashPageTable.V_VALID) == 0 || ((flags & H_AVPN) != 0 && (v & ~0x7fL) != avpn)) {
-            return HcallStatus.H_NOT_FOUND;
+        synchronized (hpt.lock(ptex)) {
+            long v = hpt.pte0(ptex);
+            if ((v & HashPageTable.V_VALID) == 0 || ((flags & H_AVPN) != 0 && (v & ~0x7fL) != avpn)) {
+                return HcallStatus.H_NOT_FOUND;
+            }
+            long r;
+            long protectedR;
+            // Translation on other vCPUs may set R or C meanwhile: keep theirs, change only the protection.
+            do {
+                r = hpt.pte1(ptex);
+                protectedR = r & ~(HashPageTable.R_PP0 | HashPageTable.R_PP | HashPageTable.R_N
+                        | HashPageTable.R_KEY_HI | HashPageTable.R_KEY_LO);
+                protectedR |= (flags << 55) & HashPageTable.R_PP0;
+                protectedR |= (flags << 48) & HashPageTable.R_KEY_HI;
+                protectedR |= flags & (HashPageTable.R_PP | HashPageTable.R_N | HashPageTable.R_KEY_LO);
+            } while (!hpt.compareAndSetPte1(ptex, r, protectedR));
         }
-        r &= ~(HashPageTable.R_PP0 | HashPageTable.R_PP | HashPageTable.R_N | HashPageTable.R_KEY_HI
-                | HashPageTable.R_KEY_LO);
-        r |= (flags << 55) & HashPageTable.R_PP0;
-        r |= (flags << 48) & HashPageTable.R_KEY_HI;
-        r |= flags & (HashPageTable.R_PP | HashPageTable.R_N | HashPageTable.R_KEY_LO);
-        hpt.store(ptex, v, r);
-        mmu.flushAllTlbs();
+        mmu.flushAllTlbs(cpu.mmu);
         return HcallStatus.H_SUCCESS;
     }
 
@@ -234,9 +244,11 @@ public final class HashPageTableHcalls {
             ptex &= ~3L;
             n = 4;
         }
-        for (int i = 0; i < n; i++) {
-            cpu.gpr[4 + 2 * i] = hpt.pte0(ptex + i);
-            cpu.gpr[5 + 2 * i] = hpt.pte1(ptex + i);
+        synchronized (hpt.lock(ptex)) {
+            for (int i = 0; i < n; i++) {
+                cpu.gpr[4 + 2 * i] = hpt.pte0(ptex + i);
+                cpu.gpr[5 + 2 * i] = hpt.pte1(ptex + i);
+            }
         }
         return HcallStatus.H_SUCCESS;
     }

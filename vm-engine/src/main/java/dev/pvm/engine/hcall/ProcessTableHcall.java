@@ -88,7 +88,7 @@ public final class ProcessTableHcall {
         if (wantsRadix != (mmu.mode() == MmuMode.RADIX)) {
             return HcallStatus.H_PARAMETER;
         }
-        mmu.registerProcessTable(entry, registered, (flags & FLAG_GTSE) != 0);
+        mmu.registerProcessTable(cpu.mmu, entry, registered, (flags & FLAG_GTSE) != 0);
         return HcallStatus.H_SUCCESS;
     }
 }

@@ -1,6 +1,7 @@
 package dev.pvm.engine.memory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -26,6 +27,13 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
     private static final ValueLayout.OfLong LONG_BE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Atomic views for store conditional (aligned accesses only). */
+    private static final VarHandle ATOMIC_INT_BE = ValueLayout.JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN).varHandle();
+    private static final VarHandle ATOMIC_INT_LE = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
+    private static final VarHandle ATOMIC_LONG_BE = ValueLayout.JAVA_LONG.withOrder(ByteOrder.BIG_ENDIAN).varHandle();
+    private static final VarHandle ATOMIC_LONG_LE =
+            ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN).varHandle();
 
     /** One mapped range, RAM or device: what an access needs, whatever backs it. */
     private record Area(String name, long base, long size, MemorySegment segment) {
@@ -192,6 +200,58 @@ public final class AddressSpace implements GuestMemory, AutoCloseable {
             return;
         }
         r.segment().set(order == ByteOrder.BIG_ENDIAN ? LONG_BE : LONG_LE, address - r.base(), value);
+    }
+
+    /**
+     * A host compare-and-exchange on the guest's bytes (as QEMU's TCG does for stcx., with the reserved value as
+     * the expected one): 4 and 8 bytes directly, 1 and 2 bytes by exchanging the aligned word that holds them,
+     * retried while only the word's other bytes changed.
+     *
+     * @throws IllegalArgumentException when the address is not aligned to the size
+     */
+    @Override
+    public boolean compareAndSet(long address, int size, long expected, long value, ByteOrder order) {
+        if (size != 1 && size != 2 && size != 4 && size != 8 || (address & (size - 1)) != 0) {
+            throw new IllegalArgumentException(String.format("compare-and-set of %d bytes at 0x%x: needs 1, 2, 4 or "
+                    + "8 naturally aligned bytes", size, address));
+        }
+        Area r = regionFor(address, size);
+        if (r == null) {
+            throw new GuestMemoryAccessException(address, size, true);
+        }
+        long offset = address - r.base();
+        boolean bigEndian = order == ByteOrder.BIG_ENDIAN;
+        if (size == 8) {
+            return (bigEndian ? ATOMIC_LONG_BE : ATOMIC_LONG_LE).compareAndSet(r.segment(), offset, expected, value);
+        }
+        if (size == 4) {
+            return (bigEndian ? ATOMIC_INT_BE : ATOMIC_INT_LE).compareAndSet(r.segment(), offset, (int) expected,
+                    (int) value);
+        }
+        // The sub-word's bytes as they lie in memory, read as part of a little-endian word.
+        int mask = size == 1 ? 0xff : 0xffff;
+        int want = (int) expected & mask;
+        int put = (int) value & mask;
+        if (size == 2 && bigEndian) {
+            want = Short.reverseBytes((short) want) & mask;
+            put = Short.reverseBytes((short) put) & mask;
+        }
+        long wordOffset = offset & ~3L;
+        int shift = 8 * (int) (offset & 3);
+        if (wordOffset + 4 > r.size()) {
+            throw new IllegalArgumentException(String.format("compare-and-set at 0x%x: the region's last word is "
+                    + "incomplete", address));
+        }
+        while (true) {
+            int word = (int) ATOMIC_INT_LE.getVolatile(r.segment(), wordOffset);
+            if (((word >>> shift) & mask) != want) {
+                return false;
+            }
+            int next = (word & ~(mask << shift)) | (put << shift);
+            if (ATOMIC_INT_LE.compareAndSet(r.segment(), wordOffset, word, next)) {
+                return true;
+            }
+        }
     }
 
     /** An access that does not fit one region: every byte must be backed by some region. */

@@ -36,6 +36,32 @@ public interface GuestMemory {
 
     void store64(long address, long value, ByteOrder order);
 
+    /**
+     * Store conditional's store (Book II 4.6.2): if the naturally aligned {@code size}-byte value (1, 2, 4 or 8)
+     * at {@code address} in {@code order} equals {@code expected}, replaces it with {@code value}, atomically
+     * with respect to every other access to it; returns whether it did. This default is a load, a compare and a
+     * store: atomic only for a memory one thread uses (a Linux user-mode process).
+     */
+    default boolean compareAndSet(long address, int size, long expected, long value, ByteOrder order) {
+        long mask = size == 8 ? -1L : (1L << (8 * size)) - 1;
+        long current = switch (size) {
+            case 1 -> load8(address);
+            case 2 -> load16(address, order);
+            case 4 -> load32(address, order);
+            default -> load64(address, order);
+        };
+        if ((current & mask) != (expected & mask)) {
+            return false;
+        }
+        switch (size) {
+            case 1 -> store8(address, (int) value);
+            case 2 -> store16(address, (int) value, order);
+            case 4 -> store32(address, (int) value, order);
+            default -> store64(address, value, order);
+        }
+        return true;
+    }
+
     /** Copies guest bytes out. */
     void read(long address, byte[] destination, int offset, int length);
 

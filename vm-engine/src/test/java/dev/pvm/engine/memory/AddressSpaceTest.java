@@ -44,6 +44,24 @@ class AddressSpaceTest {
     }
 
     @Test
+    void compareAndSetStoresOnlyOverTheExpectedValueAndLeavesNeighbouringBytes() {
+        memory.store64(0x200, 0x1122_3344_5566_7788L, ByteOrder.BIG_ENDIAN);
+        assertThat(memory.compareAndSet(0x201, 1, 0x22, 0xab, ByteOrder.BIG_ENDIAN)).isTrue();
+        assertThat(memory.compareAndSet(0x201, 1, 0x22, 0xcd, ByteOrder.BIG_ENDIAN)).isFalse();
+        assertThat(memory.compareAndSet(0x202, 2, 0x3344, 0xbeef, ByteOrder.BIG_ENDIAN)).isTrue();
+        assertThat(memory.compareAndSet(0x206, 2, 0x8877, 0x0102, ByteOrder.LITTLE_ENDIAN)).isTrue();
+        assertThat(memory.load64(0x200, ByteOrder.BIG_ENDIAN)).isEqualTo(0x11ab_beef_5566_0201L);
+        assertThat(memory.compareAndSet(0x204, 4, 0x5566_0201L, 0xcafe_f00dL, ByteOrder.BIG_ENDIAN)).isTrue();
+        assertThat(memory.compareAndSet(0x200, 8, 0, 1, ByteOrder.LITTLE_ENDIAN)).isFalse();
+        assertThat(memory.compareAndSet(0x200, 8, 0x11ab_beef_cafe_f00dL, 7, ByteOrder.BIG_ENDIAN)).isTrue();
+        assertThat(memory.load64(0x200, ByteOrder.BIG_ENDIAN)).isEqualTo(7);
+        assertThatThrownBy(() -> memory.compareAndSet(0x202, 4, 0, 0, ByteOrder.BIG_ENDIAN))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> memory.compareAndSet(3 * MIB, 8, 0, 0, ByteOrder.BIG_ENDIAN))
+                .isInstanceOf(GuestMemoryAccessException.class);
+    }
+
+    @Test
     void accessesMayStraddleAdjacentRegions() {
         memory.store64(MIB - 4, 0x1122_3344_5566_7788L, ByteOrder.BIG_ENDIAN);
         assertThat(memory.load32(MIB - 4, ByteOrder.BIG_ENDIAN)).isEqualTo(0x1122_3344);

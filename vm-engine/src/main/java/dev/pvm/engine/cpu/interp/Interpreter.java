@@ -66,6 +66,8 @@ public final class Interpreter {
         }
         long executed = 0;
         cpu.stopRequested = false;
+        // What other threads asked of this vCPU before it runs on (a shootdown posted while it was not running).
+        cpu.requests.drain();
         try {
             while (executed < budget) {
                 long pc = cpu.nia;
@@ -85,6 +87,10 @@ public final class Interpreter {
                     break;
                 }
                 executed++;
+                // Another vCPU's request (a TLB shootdown, an interrupt kick) is served between instructions.
+                if (cpu.requests.pending()) {
+                    break;
+                }
             }
         } catch (GuestInterruptSignal signal) {
             cpu.raise(signal.interrupt());

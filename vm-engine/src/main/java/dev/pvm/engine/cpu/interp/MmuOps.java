@@ -63,8 +63,8 @@ final class MmuOps {
         });
         b.bind("SLBSYNC", row -> (s, i) -> {
         });
-        b.bind("TLBSYNC", row -> (s, i) -> {
-        });
+        // tlbsync: the broadcast tlbie before it are done on every vCPU when it completes (Book III 6.10.2).
+        b.bind("TLBSYNC", row -> (s, i) -> s.mmu.completeShootdowns());
         for (String name : new String[] {"TLBIE", "TLBIEL"}) {
             boolean local = name.equals("TLBIEL");
             b.bind(name, row -> {

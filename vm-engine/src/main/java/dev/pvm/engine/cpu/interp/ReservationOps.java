@@ -13,7 +13,14 @@ import java.util.Locale;
  * CR0[EQ], only when a reservation exists for the same address and size and storage still holds the value read
  * (as QEMU decides it); otherwise nothing is stored. Either way the reservation is gone afterwards (Book II
  * 4.6.1). Checking the value is what makes a store to the location, by this vCPU or any other, or a dcbz, lose
- * the reservation; an unrelated store keeps it. The EH hint is accepted and has no effect.
+ * the reservation; an unrelated store keeps it. The check and the store are one host compare-and-exchange with
+ * the reserved value as the expected one (QEMU's TCG does the same, {@code tcg_gen_atomic_cmpxchg}), so with
+ * vCPUs on their own threads no other vCPU's store can fall between them. The EH hint is accepted and has no
+ * effect.
+ *
+ * <p>stqcx. has no 16-byte host exchange: it exchanges the two doublewords one after the other under one lock
+ * that all stqcx. share, putting the first back if the second fails; only a plain store by another vCPU that
+ * lands between the two exchanges can see the quadword half written.
  *
  * <p>An access that is not aligned to its size takes an alignment interrupt (Book III 7.5.8).
  */
@@ -22,6 +29,9 @@ final class ReservationOps {
     private static final GuestInterrupt INVALID_PAIR = new GuestInterrupt.Program(
             GuestInterrupt.ProgramReason.ILLEGAL_INSTRUCTION,
             "invalid form: lqarx/stqcx. need an even register pair that does not hold RA or RB");
+
+    /** Serializes stqcx. (see the class comment). */
+    private static final Object QUADWORD_LOCK = new Object();
 
     private ReservationOps() {
     }
@@ -73,11 +83,16 @@ final class ReservationOps {
                 }
                 long highEa = ea + (s.littleEndian ? 8 : 0);
                 long lowEa = ea + (s.littleEndian ? 0 : 8);
-                boolean store = holds(s, m.storeAddress(s, ea), 16)
-                        && m.load64(s, highEa) == s.reservationValue && m.load64(s, lowEa) == s.reservationValue2;
-                if (store) {
-                    m.store64(s, highEa, s.gpr[r]);
-                    m.store64(s, lowEa, s.gpr[r + 1]);
+                boolean store = false;
+                if (holds(s, m.storeAddress(s, ea), 16)) {
+                    synchronized (QUADWORD_LOCK) {
+                        if (m.compareAndSet(s, highEa, 8, s.reservationValue, s.gpr[r])) {
+                            store = m.compareAndSet(s, lowEa, 8, s.reservationValue2, s.gpr[r + 1]);
+                            if (!store) {
+                                m.compareAndSet(s, highEa, 8, s.gpr[r], s.reservationValue);
+                            }
+                        }
+                    }
                 }
                 finish(s, store);
             };
@@ -152,16 +167,8 @@ final class ReservationOps {
                 if (!aligned(s, ea, size, text)) {
                     return;
                 }
-                boolean store = holds(s, m.storeAddress(s, ea), size) && load(m, s, ea, size) == s.reservationValue;
-                if (store) {
-                    long value = s.gpr[rs.raw(i)];
-                    switch (size) {
-                        case 1 -> m.store8(s, ea, value);
-                        case 2 -> m.store16(s, ea, value);
-                        case 4 -> m.store32(s, ea, value);
-                        default -> m.store64(s, ea, value);
-                    }
-                }
+                boolean store = holds(s, m.storeAddress(s, ea), size)
+                        && m.compareAndSet(s, ea, size, s.reservationValue, s.gpr[rs.raw(i)]);
                 finish(s, store);
             };
         });

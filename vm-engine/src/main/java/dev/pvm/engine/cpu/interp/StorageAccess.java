@@ -20,6 +20,10 @@ import java.nio.ByteOrder;
  *
  * <p>A relocated access that crosses a 4 KiB boundary is done a byte at a time, each byte translated, since the
  * two pages may map anywhere; every byte is translated before any is stored, so a fault stores nothing.
+ *
+ * <p>An access whose real address nothing backs (in real mode, or through a translation to such an address) is a
+ * machine check carrying the effective address, as QEMU's POWER9 reports a failed memory transaction
+ * ({@link GuestInterrupt.MachineCheck}; InterruptDelivery sets SRR1, DAR and DSISR).
  */
 public final class StorageAccess {
 
@@ -65,8 +69,13 @@ public final class StorageAccess {
         try {
             return memory.fetch32(real, order(s));
         } catch (GuestMemoryAccessException e) {
-            throw new GuestInterruptSignal(new GuestInterrupt.MachineCheck(real, 4, "instruction fetch"));
+            throw new GuestInterruptSignal(new GuestInterrupt.MachineCheck(real, 4, "instruction fetch", ea));
         }
+    }
+
+    private static GuestInterruptSignal machineCheck(GuestMemoryAccessException e, long ea) {
+        return new GuestInterruptSignal(new GuestInterrupt.MachineCheck(e.address(), (int) e.size(),
+                e.write() ? "store" : "load", ea));
     }
 
     /** Whether a relocated data access of {@code size} bytes at {@code ea} spans two 4 KiB pages. */
@@ -97,43 +106,71 @@ public final class StorageAccess {
     }
 
     private int load16(CpuState s, long ea, ByteOrder order) {
-        return splits(s, ea, 2) ? (int) splitLoad(s, ea, 2, order) : memory.load16(loadAddress(s, ea), order);
+        try {
+            return splits(s, ea, 2) ? (int) splitLoad(s, ea, 2, order) : memory.load16(loadAddress(s, ea), order);
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
     }
 
     private int load32(CpuState s, long ea, ByteOrder order) {
-        return splits(s, ea, 4) ? (int) splitLoad(s, ea, 4, order) : memory.load32(loadAddress(s, ea), order);
+        try {
+            return splits(s, ea, 4) ? (int) splitLoad(s, ea, 4, order) : memory.load32(loadAddress(s, ea), order);
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
     }
 
     private long load64(CpuState s, long ea, ByteOrder order) {
-        return splits(s, ea, 8) ? splitLoad(s, ea, 8, order) : memory.load64(loadAddress(s, ea), order);
+        try {
+            return splits(s, ea, 8) ? splitLoad(s, ea, 8, order) : memory.load64(loadAddress(s, ea), order);
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
     }
 
     private void store16(CpuState s, long ea, long value, ByteOrder order) {
-        if (splits(s, ea, 2)) {
-            splitStore(s, ea, 2, value, order);
-        } else {
-            memory.store16(storeAddress(s, ea), (int) value, order);
+        try {
+            if (splits(s, ea, 2)) {
+                splitStore(s, ea, 2, value, order);
+            } else {
+                memory.store16(storeAddress(s, ea), (int) value, order);
+            }
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
         }
     }
 
     private void store32(CpuState s, long ea, long value, ByteOrder order) {
-        if (splits(s, ea, 4)) {
-            splitStore(s, ea, 4, value, order);
-        } else {
-            memory.store32(storeAddress(s, ea), (int) value, order);
+        try {
+            if (splits(s, ea, 4)) {
+                splitStore(s, ea, 4, value, order);
+            } else {
+                memory.store32(storeAddress(s, ea), (int) value, order);
+            }
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
         }
     }
 
     private void store64(CpuState s, long ea, long value, ByteOrder order) {
-        if (splits(s, ea, 8)) {
-            splitStore(s, ea, 8, value, order);
-        } else {
-            memory.store64(storeAddress(s, ea), value, order);
+        try {
+            if (splits(s, ea, 8)) {
+                splitStore(s, ea, 8, value, order);
+            } else {
+                memory.store64(storeAddress(s, ea), value, order);
+            }
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
         }
     }
 
     public int load8(CpuState s, long ea) {
-        return memory.load8(loadAddress(s, ea));
+        try {
+            return memory.load8(loadAddress(s, ea));
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
     }
 
     public int load16(CpuState s, long ea) {
@@ -149,7 +186,11 @@ public final class StorageAccess {
     }
 
     public void store8(CpuState s, long ea, long value) {
-        memory.store8(storeAddress(s, ea), (int) value);
+        try {
+            memory.store8(storeAddress(s, ea), (int) value);
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
     }
 
     public void store16(CpuState s, long ea, long value) {
@@ -189,8 +230,24 @@ public final class StorageAccess {
         store64(s, ea, value, reversed(s));
     }
 
+    /**
+     * Store conditional's atomic store (Book II 4.6.2): the naturally aligned {@code size}-byte value at {@code ea}
+     * becomes {@code value} if it still equals {@code expected}, in the current byte order.
+     */
+    public boolean compareAndSet(CpuState s, long ea, int size, long expected, long value) {
+        try {
+            return memory.compareAndSet(storeAddress(s, ea), size, expected, value, order(s));
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
+    }
+
     /** Sets {@code length} bytes at {@code ea} to zero (dcbz: an aligned block, inside one page). */
     public void zero(CpuState s, long ea, int length) {
-        memory.fill(storeAddress(s, ea), length, (byte) 0);
+        try {
+            memory.fill(storeAddress(s, ea), length, (byte) 0);
+        } catch (GuestMemoryAccessException e) {
+            throw machineCheck(e, ea);
+        }
     }
 }

@@ -69,13 +69,21 @@ public sealed interface GuestInterrupt {
     }
 
     /**
-     * Machine check (vector 0x200): a real-mode access to a guest physical address no memory or device backs.
+     * Machine check (vector 0x200): an access, in real mode or translated, to a guest physical address no memory
+     * or device backs.
      *
-     * @param realAddress the guest physical address
-     * @param size        access size in bytes
-     * @param access      "load", "store" or "instruction fetch"
+     * @param realAddress      the guest physical address
+     * @param size             access size in bytes
+     * @param access           "load", "store" or "instruction fetch"
+     * @param effectiveAddress the access's effective address (DAR for a load or store)
      */
-    record MachineCheck(long realAddress, int size, String access) implements GuestInterrupt {
+    record MachineCheck(long realAddress, int size, String access, long effectiveAddress) implements GuestInterrupt {
+
+        /** A machine check whose effective address is its real address (real mode, or not known). */
+        public MachineCheck(long realAddress, int size, String access) {
+            this(realAddress, size, access, realAddress);
+        }
+
         @Override
         public String describe() {
             return String.format("machine check: %s of %d byte%s at unbacked guest physical address 0x%x",

@@ -25,6 +25,16 @@ public final class InterruptDelivery {
 
     /** SRR1 bits 33:36 and 42:47: interrupt-specific, not copied from the MSR (Book III 7.4). */
     public static final long SRR1_INTERRUPT_BITS = 0x783F_0000L;
+    /**
+     * POWER9's machine check causes for an access nothing backs, as QEMU's ppc_cpu_do_transaction_failed reports
+     * them (the codes of the POWER9 user manual that Linux's mce_power.c decodes): SRR1 bit 42 for a load or
+     * store (DSISR bit 57 for a load: a "load/store uncorrectable error"), bits 36, 43, 45 for a store, bits 36,
+     * 44, 45 for an instruction fetch.
+     */
+    static final long SRR1_MC_LOAD_STORE = 1L << (63 - 42);
+    static final long SRR1_MC_STORE = 1L << (63 - 36) | 1L << (63 - 43) | 1L << (63 - 45);
+    static final long SRR1_MC_FETCH = 1L << (63 - 36) | 1L << (63 - 44) | 1L << (63 - 45);
+    static final long DSISR_MC_LOAD = 1L << (63 - 57);
     /** Program interrupt reasons in SRR1 (Book III 7.5.9): bits 43 FP enabled, 44 illegal, 45 privileged, 46 trap. */
     public static final long SRR1_PROGRAM_FP_ENABLED = 1L << 20;
     public static final long SRR1_PROGRAM_ILLEGAL = 1L << 19;
@@ -64,6 +74,23 @@ public final class InterruptDelivery {
         };
     }
 
+    /** SRR1's cause bits for a machine check, and DAR/DSISR for a data access (see SRR1_MC_LOAD_STORE). */
+    private static long machineCheckCause(CpuState cpu, GuestInterrupt.MachineCheck m) {
+        return switch (m.access()) {
+            case "load" -> {
+                cpu.dar = m.effectiveAddress();
+                cpu.dsisr = DSISR_MC_LOAD;
+                yield SRR1_MC_LOAD_STORE;
+            }
+            case "store" -> {
+                // Hardware reports store errors asynchronously, without DAR; QEMU sets it, and so do we.
+                cpu.dar = m.effectiveAddress();
+                yield SRR1_MC_LOAD_STORE | SRR1_MC_STORE;
+            }
+            default -> SRR1_MC_FETCH;
+        };
+    }
+
     /**
      * Delivers {@code interrupt}: {@code cpu.cia} is the instruction that raised a synchronous interrupt (or the
      * last one completed) and {@code cpu.nia} the next one to run.
@@ -89,6 +116,7 @@ public final class InterruptDelivery {
                 }
                 newMsr &= ~Msr.ME;
                 relocatable = false;
+                reason = machineCheckCause(cpu, m);
             }
             case GuestInterrupt.DataStorage d -> {
                 cpu.dar = d.effectiveAddress();

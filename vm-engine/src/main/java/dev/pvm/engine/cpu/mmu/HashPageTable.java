@@ -3,6 +3,7 @@ package dev.pvm.engine.cpu.mmu;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 
 /**
  * The hashed page table of a hash-MMU partition (Book III 5.7.7): owned by the hypervisor (PAPR), so it lives in
@@ -11,6 +12,13 @@ import java.lang.foreign.ValueLayout;
  *
  * <p>HPTE doubleword 0 (B, AVPN, SW, L, H, V) and 1 (PP0, TS, key, RPN, R, C, WIMG, N, PP) are in the format a
  * PAPR guest passes to H_ENTER (ISA 2.07: B in doubleword 0), as QEMU's pseries keeps them.
+ *
+ * <p>Every vCPU's thread reads the table (translation) and the hcalls change it. PAPR has the hypervisor lock an
+ * HPTE while it changes it (KVM's HPTE_V_HVLOCK): here the hcalls hold the {@linkplain #lock lock of the HPTE's
+ * group} for their read-check-write, and the doublewords are written in the order that never shows a reader a
+ * valid doubleword 0 with a doubleword 1 it was not entered with ({@link #insert}: 1 then 0; {@link #invalidate}:
+ * 0 then 1). Translation takes no lock: it re-reads doubleword 0 to see that the pair it used is whole, and sets
+ * R and C by compare-and-set, so an H_PROTECT in between is never undone.
  */
 public final class HashPageTable implements AutoCloseable {
 
@@ -38,6 +46,11 @@ public final class HashPageTable implements AutoCloseable {
     public static final long R_PP = 0x3L;
     public static final long R_WIMG = 0x78L;
 
+    private static final VarHandle DOUBLEWORD = ValueLayout.JAVA_LONG.arrayElementVarHandle();
+    /** Group locks, striped: enough that vCPUs entering pages in different groups rarely share one. */
+    private static final int LOCKS = 256;
+
+    private final Object[] locks = new Object[LOCKS];
     private final Arena arena = Arena.ofShared();
     private final MemorySegment table;
     private final int shift;
@@ -51,6 +64,14 @@ public final class HashPageTable implements AutoCloseable {
         this.shift = shift;
         this.table = arena.allocate(1L << shift, 1L << 7);
         this.groupMask = (1L << (shift - 7)) - 1;
+        for (int i = 0; i < LOCKS; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /** The lock an hcall holds while it reads and changes HPTEs of {@code ptex}'s group. */
+    public Object lock(long ptex) {
+        return locks[(int) ((ptex / HPTES_PER_GROUP) & (LOCKS - 1))];
     }
 
     public int shift() {
@@ -68,20 +89,32 @@ public final class HashPageTable implements AutoCloseable {
     }
 
     public long pte0(long ptex) {
-        return table.getAtIndex(ValueLayout.JAVA_LONG, 2 * ptex);
+        return (long) DOUBLEWORD.getVolatile(table, 0L, 2 * ptex);
     }
 
     public long pte1(long ptex) {
-        return table.getAtIndex(ValueLayout.JAVA_LONG, 2 * ptex + 1);
+        return (long) DOUBLEWORD.getVolatile(table, 0L, 2 * ptex + 1);
     }
 
-    public void store(long ptex, long pte0, long pte1) {
-        table.setAtIndex(ValueLayout.JAVA_LONG, 2 * ptex + 1, pte1);
-        table.setAtIndex(ValueLayout.JAVA_LONG, 2 * ptex, pte0);
+    /** Writes an HPTE: doubleword 1 first, so a reader that sees the new doubleword 0 sees its doubleword 1. */
+    public void insert(long ptex, long pte0, long pte1) {
+        DOUBLEWORD.setVolatile(table, 0L, 2 * ptex + 1, pte1);
+        DOUBLEWORD.setVolatile(table, 0L, 2 * ptex, pte0);
     }
 
-    public void storePte1(long ptex, long pte1) {
-        table.setAtIndex(ValueLayout.JAVA_LONG, 2 * ptex + 1, pte1);
+    /**
+     * Clears an HPTE: doubleword 0 (V) first, so no reader pairs the old doubleword 0 with a cleared 1.
+     *
+     * @return doubleword 1 as it was then, with any R and C a translation set up to that moment
+     */
+    public long invalidate(long ptex) {
+        DOUBLEWORD.setVolatile(table, 0L, 2 * ptex, 0L);
+        return (long) DOUBLEWORD.getAndSet(table, 0L, 2 * ptex + 1, 0L);
+    }
+
+    /** Replaces doubleword 1 if it still is {@code expected} (R/C recording, H_PROTECT); whether it did. */
+    public boolean compareAndSetPte1(long ptex, long expected, long pte1) {
+        return DOUBLEWORD.compareAndSet(table, 0L, 2 * ptex + 1, expected, pte1);
     }
 
     /** Zeroes the table (machine reset). */

@@ -20,8 +20,24 @@ final class HashTranslation {
         return hpt;
     }
 
-    /** Translates {@code ea}, caches the page in the vCPU's TLB and returns the real address; throws the fault. */
+    /**
+     * Translates {@code ea}, caches the page in the vCPU's TLB and returns the real address; throws the fault.
+     * Another vCPU's hcall may change the HPTE while this reads it: a pair that changed under the read, or an R/C
+     * update that lost to a change, is looked up again.
+     */
     long translate(VcpuMmu vcpu, long msr, long ea, AccessKind kind) {
+        while (true) {
+            long real = tryTranslate(vcpu, msr, ea, kind);
+            if (real != RETRY) {
+                return real;
+            }
+        }
+    }
+
+    /** What {@link #tryTranslate} answers when the HPTE changed under it. */
+    private static final long RETRY = -1;
+
+    private long tryTranslate(VcpuMmu vcpu, long msr, long ea, AccessKind kind) {
         Slb slb = vcpu.slb();
         int n = slb.lookup(ea);
         if (n < 0) {
@@ -38,6 +54,9 @@ final class HashTranslation {
         }
         long pte0 = hpt.pte0(ptex);
         long pte1 = hpt.pte1(ptex);
+        if (hpt.pte0(ptex) != pte0 || (pte0 & HashPageTable.V_VALID) == 0) {
+            return RETRY;
+        }
 
         int execute = (pte1 & (HashPageTable.R_N | HashPageTable.R_G)) != 0 ? SoftTlb.READ | SoftTlb.WRITE
                 : SoftTlb.READ | SoftTlb.WRITE | SoftTlb.EXECUTE;
@@ -65,8 +84,8 @@ final class HashTranslation {
         // Record the reference, and the change for a store (Book III 5.7.12); a page not yet changed is cached
         // read-only so that the first store comes back here to set C.
         long recorded = pte1 | HashPageTable.R_R | (kind == AccessKind.STORE ? HashPageTable.R_C : 0);
-        if (recorded != pte1) {
-            hpt.storePte1(ptex, recorded);
+        if (recorded != pte1 && !hpt.compareAndSetPte1(ptex, pte1, recorded)) {
+            return RETRY;
         }
         if ((recorded & HashPageTable.R_C) == 0) {
             permissions &= ~SoftTlb.WRITE;

@@ -1,10 +1,12 @@
 package dev.pvm.engine.cpu.mmu;
 
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.VcpuRequests;
 import dev.pvm.engine.machine.MmuMode;
 import dev.pvm.engine.memory.GuestMemory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The MMU state a PAPR partition shares between its vCPUs, kept by the hypervisor: for a hash partition the HPT
@@ -13,8 +15,13 @@ import java.util.List;
  * a partition has is the VM's {@link MmuMode}: a hash VM keeps its HPT, a radix VM its process table.
  *
  * <p>It also knows every vCPU's {@link VcpuMmu}, so that the hcalls that change the HPT and a broadcast tlbie
- * can invalidate all their TLBs. Flushes act on the other vCPUs directly: correct while one thread runs all vCPUs
- * (the machine runs only the boot vCPU); vCPUs on their own threads will need the flush handed to their thread.
+ * can invalidate all their TLBs. Each vCPU runs on its own thread and only that thread touches its TLB: a
+ * shootdown flushes the issuer's TLB at once and hands the flush to every other vCPU through its
+ * {@link VcpuRequests} (QEMU's {@code tlb_flush_all_cpus_synced} does the same with async work items). Where the
+ * architecture says the invalidation must be complete, the issuer waits for the other vCPUs to have flushed: at
+ * the end of an hcall that changed the HPT (PAPR: the hypervisor's tlbie is done when the call returns), and at
+ * the guest's tlbsync or ptesync after a broadcast tlbie (Book III 6.10.2: tlbie's invalidation is complete on
+ * all processors only once the issuer's tlbsync-ptesync sequence completes).
  */
 public final class PartitionMmu implements AutoCloseable {
 
@@ -68,7 +75,7 @@ public final class PartitionMmu implements AutoCloseable {
 
     /** Gives {@code cpu} this partition's MMU, with an SLB of {@code slbEntries} entries. */
     public void attach(CpuState cpu, int slbEntries) {
-        cpu.mmu.attach(this, slbEntries);
+        cpu.mmu.attach(this, slbEntries, cpu.requests);
         vcpus.add(cpu.mmu);
     }
 
@@ -114,24 +121,44 @@ public final class PartitionMmu implements AutoCloseable {
         return processTableRegistered;
     }
 
-    /** What H_REGISTER_PROC_TBL decided: the new entry, whether a table is in it, and GTSE. */
-    public void registerProcessTable(long entry, boolean registered, boolean shootdown) {
+    /**
+     * What H_REGISTER_PROC_TBL decided: the new entry, whether a table is in it, and GTSE. Every vCPU's TLB is
+     * flushed before the call returns to {@code issuer} (null: not from a vCPU).
+     */
+    public void registerProcessTable(VcpuMmu issuer, long entry, boolean registered, boolean shootdown) {
         processTableEntry = entry;
         processTableRegistered = registered;
         gtse = shootdown;
-        flushAllTlbs();
+        flushAllTlbs(issuer);
     }
 
-    /** Invalidates every vCPU's TLB (the HPT changed, or a broadcast invalidation of everything). */
-    public void flushAllTlbs() {
-        for (VcpuMmu v : vcpus) {
-            v.tlb.flushAll();
+    /**
+     * Invalidates every vCPU's TLB (the HPT changed, or the process table) and returns once all have: the
+     * hypervisor's tlbie for an hcall issued by {@code issuer} (null when no vCPU issued it).
+     */
+    public void flushAllTlbs(VcpuMmu issuer) {
+        if (issuer != null) {
+            shootdown(issuer, v -> v.tlb.flushAll(), issuer.outstanding());
+            issuer.completeShootdowns();
+        } else {
+            List<VcpuMmu.Outstanding> posted = new ArrayList<>();
+            shootdown(null, v -> v.tlb.flushAll(), posted);
+            posted.forEach(o -> o.target().awaitCompleted(o.ticket(), null));
         }
     }
 
-    /** Every vCPU's MMU: the targets of a broadcast tlbie. */
-    List<VcpuMmu> vcpus() {
-        return vcpus;
+    /**
+     * Applies {@code flush} to every vCPU's TLB: the issuer's now, on the calling thread, the others' on their own
+     * threads, as requests added to {@code posted} for the issuer to wait for ({@link VcpuMmu#completeShootdowns}).
+     */
+    void shootdown(VcpuMmu issuer, Consumer<VcpuMmu> flush, List<VcpuMmu.Outstanding> posted) {
+        for (VcpuMmu v : vcpus) {
+            if (v == issuer) {
+                flush.accept(v);
+            } else {
+                posted.add(new VcpuMmu.Outstanding(v.requests(), v.requests().post(() -> flush.accept(v))));
+            }
+        }
     }
 
     @Override

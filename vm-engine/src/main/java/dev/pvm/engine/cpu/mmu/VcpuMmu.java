@@ -2,9 +2,12 @@ package dev.pvm.engine.cpu.mmu;
 
 import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.Spr;
+import dev.pvm.engine.cpu.VcpuRequests;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One vCPU's MMU state: its softmmu {@link SoftTlb}, its {@link Slb}, and the registers translation reads (PIDR,
@@ -30,13 +33,22 @@ public final class VcpuMmu {
     public final SoftTlb tlb = new SoftTlb();
     private Slb slb = new Slb(DEFAULT_SLB_ENTRIES);
     private PartitionMmu partition;
+    /** How other vCPUs reach this one's thread (shootdowns); null without a partition. */
+    private VcpuRequests requests;
+    /** Shootdowns this vCPU broadcast that other vCPUs may not have performed yet. */
+    private final List<Outstanding> outstanding = new ArrayList<>();
     private long pidr;
     private long amr;
     private long iamr;
     private long uamor;
 
-    void attach(PartitionMmu partition, int slbEntries) {
+    /** A flush posted to another vCPU, by the ticket its request queue gave it. */
+    record Outstanding(VcpuRequests target, long ticket) {
+    }
+
+    void attach(PartitionMmu partition, int slbEntries, VcpuRequests requests) {
         this.partition = partition;
+        this.requests = requests;
         this.slb = new Slb(slbEntries);
         reset();
     }
@@ -45,6 +57,7 @@ public final class VcpuMmu {
     public void reset() {
         slb.reset();
         tlb.flushAll();
+        outstanding.clear();
         pidr = 0;
         amr = 0;
         iamr = 0;
@@ -53,6 +66,29 @@ public final class VcpuMmu {
 
     public PartitionMmu partition() {
         return partition;
+    }
+
+    VcpuRequests requests() {
+        return requests;
+    }
+
+    List<Outstanding> outstanding() {
+        return outstanding;
+    }
+
+    /**
+     * Waits until every other vCPU has performed the TLB invalidations this one broadcast (tlbie, or an hcall's):
+     * what tlbsync and ptesync order (Book III 6.10.2), and the end of an HPT hcall. While waiting it serves its
+     * own requests, so two vCPUs shooting down each other's TLBs at once both proceed.
+     */
+    public void completeShootdowns() {
+        if (outstanding.isEmpty()) {
+            return;
+        }
+        for (Outstanding o : outstanding) {
+            o.target().awaitCompleted(o.ticket(), requests);
+        }
+        outstanding.clear();
     }
 
     public SoftTlb tlb() {
@@ -175,31 +211,43 @@ public final class VcpuMmu {
         if (partition != null && ((!local && !partition.guestTranslationShootdown()) || (!prs && partition.radix()))) {
             throw new GuestInterruptSignal(PRIVILEGED);
         }
-        List<VcpuMmu> targets = local || partition == null ? List.of(this) : partition.vcpus();
-        if (!radix) {
-            targets.forEach(v -> v.tlb.flushAll());
+        Consumer<VcpuMmu> flush = invalidation(rb, rs, ric, radix);
+        if (flush == null) {
             return;
         }
+        if (local || partition == null) {
+            flush.accept(this);
+        } else {
+            // Broadcast: every vCPU's TLB, the others' on their own threads; tlbsync/ptesync wait for them.
+            partition.shootdown(this, flush, outstanding);
+        }
+    }
+
+    /** What tlbie's operands invalidate in one vCPU's TLB, or null for nothing (RIC=1: the page walk cache). */
+    private static Consumer<VcpuMmu> invalidation(long rb, long rs, int ric, boolean radix) {
+        if (!radix) {
+            return v -> v.tlb.flushAll();
+        }
         if (ric == 1) {
-            return;
+            return null;
         }
         int is = (int) ((rb >>> 10) & 3);
         long pid = rs >>> 32;
-        switch (is) {
+        return switch (is) {
             case 0 -> {
                 long size = radixPageSize((int) ((rb >>> 5) & 7));
                 long ea = rb & ~(size - 1);
-                for (VcpuMmu v : targets) {
+                yield v -> {
                     if (size == 0) {
                         v.tlb.flushAll();
                     } else if (v.pidOf(ea) == pid) {
                         v.tlb.flushRange(ea, size);
                     }
-                }
+                };
             }
-            case 1 -> targets.forEach(v -> v.flushPid(pid));
-            default -> targets.forEach(v -> v.tlb.flushAll());
-        }
+            case 1 -> v -> v.flushPid(pid);
+            default -> v -> v.tlb.flushAll();
+        };
     }
 
     /** The PID the radix walk used for {@code ea}'s quadrant (0 for the kernel's quadrant 3). */

@@ -5,8 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 /**
- * Guest memory as the translator's slow paths and interpreter fallbacks see it: every store first invalidates
- * translations on the pages it writes and, in lockstep mode, journals the old bytes. Loads pass straight through.
+ * Guest memory as the translator's slow paths and interpreter fallbacks see it: every store journals the old
+ * bytes first (lockstep mode) and, once written, invalidates translations on the pages it wrote (after the
+ * store, so that another vCPU told to drop its translations cannot translate the old words again). Loads pass
+ * straight through.
  */
 public final class TrackingMemory implements GuestMemory {
 
@@ -22,6 +24,9 @@ public final class TrackingMemory implements GuestMemory {
 
     private void writing(long address, long length) {
         journal.record(address, length);
+    }
+
+    private void wrote(long address, long length) {
         pages.written(address, length);
     }
 
@@ -55,24 +60,38 @@ public final class TrackingMemory implements GuestMemory {
     public void store8(long address, int value) {
         writing(address, 1);
         memory.store8(address, value);
+        wrote(address, 1);
     }
 
     @Override
     public void store16(long address, int value, ByteOrder order) {
         writing(address, 2);
         memory.store16(address, value, order);
+        wrote(address, 2);
     }
 
     @Override
     public void store32(long address, int value, ByteOrder order) {
         writing(address, 4);
         memory.store32(address, value, order);
+        wrote(address, 4);
     }
 
     @Override
     public void store64(long address, long value, ByteOrder order) {
         writing(address, 8);
         memory.store64(address, value, order);
+        wrote(address, 8);
+    }
+
+    @Override
+    public boolean compareAndSet(long address, int size, long expected, long value, ByteOrder order) {
+        writing(address, size);
+        boolean stored = memory.compareAndSet(address, size, expected, value, order);
+        if (stored) {
+            wrote(address, size);
+        }
+        return stored;
     }
 
     @Override
@@ -84,18 +103,21 @@ public final class TrackingMemory implements GuestMemory {
     public void write(long address, byte[] source, int offset, int length) {
         writing(address, length);
         memory.write(address, source, offset, length);
+        wrote(address, length);
     }
 
     @Override
     public void write(long address, MemorySegment source) {
         writing(address, source.byteSize());
         memory.write(address, source);
+        wrote(address, source.byteSize());
     }
 
     @Override
     public void fill(long address, long length, byte value) {
         writing(address, length);
         memory.fill(address, length, value);
+        wrote(address, length);
     }
 
     @Override

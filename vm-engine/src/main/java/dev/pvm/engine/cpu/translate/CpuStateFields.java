@@ -16,7 +16,7 @@ import java.util.Objects;
 final class CpuStateFields {
 
     /** Fields that describe the run loop rather than the architecture. */
-    private static final List<String> IGNORED = List.of("index", "stopRequested");
+    private static final List<String> IGNORED = List.of("index", "stopRequested", "requests");
     /**
      * Fields copied by reference and not compared: the vCPU's MMU (SLB, TLB) is one object that lockstep's shadow
      * states share with the vCPU, as both executions see the same translations.

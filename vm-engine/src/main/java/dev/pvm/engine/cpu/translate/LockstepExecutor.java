@@ -44,10 +44,11 @@ public final class LockstepExecutor implements CpuExecutor {
             throw new IllegalStateException("vCPU " + cpu.index + " has an undelivered interrupt: "
                     + cpu.pendingInterrupt.describe());
         }
+        cpu.requests.drain();
         long start = cpu.instructions;
         while (cpu.instructions - start < budget) {
             stepCompared(cpu, budget - (cpu.instructions - start), BlockScanner.MAX_INSNS);
-            if (cpu.stopRequested || cpu.pendingInterrupt != null) {
+            if (cpu.stopRequested || cpu.pendingInterrupt != null || cpu.requests.pending()) {
                 break;
             }
         }

@@ -23,7 +23,7 @@ final class RealModeTranslatorMemory implements TranslatorMemory {
     }
 
     /** The RAM block at real address 0, which translated code accesses inline; empty when there is none. */
-    private static MemorySegment lowRam(GuestMemory memory) {
+    static MemorySegment lowRam(GuestMemory memory) {
         if (memory instanceof AddressSpace space) {
             for (RamRegion r : space.regions()) {
                 if (r.base() == 0) {

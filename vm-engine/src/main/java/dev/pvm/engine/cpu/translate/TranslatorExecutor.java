@@ -78,12 +78,15 @@ public final class TranslatorExecutor implements CpuExecutor {
                     + cpu.pendingInterrupt.describe());
         }
         cpu.stopRequested = false;
+        cpu.requests.drain();
         long start = cpu.instructions;
         CompiledUnit prev = null;
         int exit = 0;
         while (true) {
             long done = cpu.instructions - start;
-            if (done >= budget) {
+            // Other vCPUs' requests (TLB shootdown, their stores to code translated here) are served at a unit
+            // boundary by the machine, outside this loop.
+            if (done >= budget || cpu.requests.pending()) {
                 break;
             }
             CompiledUnit u;

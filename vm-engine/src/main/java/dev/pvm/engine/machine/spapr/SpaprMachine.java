@@ -18,6 +18,7 @@ import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.cpu.translate.CpuExecutor;
 import dev.pvm.engine.cpu.translate.CpuExecutors;
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.cpu.translate.MachineCodePages;
 import dev.pvm.engine.cpu.translate.TranslatorExecutor;
 import dev.pvm.engine.devices.nvlink2.GpuSlot;
 import dev.pvm.engine.devices.nvlink2.NvLink;
@@ -107,6 +108,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private final TimeBase timeBase;
     /** The partition's MMU: the HPT or the registered process table, and every vCPU's SLB and TLB. */
     private final PartitionMmu mmu;
+    /** Which RAM words any vCPU translated: a store by one vCPU invalidates every vCPU's units there. */
+    private final MachineCodePages codePages;
     private final Disassembler disassembler;
     private final HcallTable hcalls;
     private final RtasTable rtas;
@@ -180,10 +183,12 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         IsaTable isa = IsaTable.ppc64();
         Decoder decoder = new Decoder(isa);
         this.vcpus = new SpaprVcpu[config.vcpus()];
+        this.codePages = new MachineCodePages(memory);
         for (int i = 0; i < vcpus.length; i++) {
             CpuState cpu = new CpuState(i);
             mmu.attach(cpu, cpuModel.slbEntries());
-            CpuExecutor executor = CpuExecutors.create(mode, decoder, memory, hcalls, timeBase, cpuModel);
+            CpuExecutor executor = CpuExecutors.create(mode, decoder, memory, codePages.forVcpu(cpu.requests),
+                    hcalls, timeBase, cpuModel);
             if (executor instanceof TranslatorExecutor t) {
                 t.translateAfter(translateAfter());
             }
@@ -201,12 +206,22 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         return Integer.getInteger(TRANSLATE_AFTER_PROPERTY, TRANSLATE_AFTER);
     }
 
-    /** Guest memory that may hold code changed behind the CPU's back: drop translations. */
+    /**
+     * Guest memory that may hold code changed behind the CPU's back (H_PAGE_INIT's icache flags): every vCPU drops
+     * its translations, each on its own thread before it runs its next unit.
+     */
     private void codeChanged() {
         for (SpaprVcpu v : vcpus) {
-            v.executor.codeChanged();
+            v.cpu.requests.post(v.executor::codeChanged);
         }
     }
+
+    /** Makes vCPU {@code v} leave guest code soon, to look at its interrupts and scheduling state. */
+    private static void kick(SpaprVcpu v) {
+        v.cpu.requests.post(NOTHING);
+    }
+
+    private static final Runnable NOTHING = () -> { };
 
     /** QEMU's spapr_vio_reg_to_irq for platform-assigned VIO addresses (0x71000000 + n): source 0x1100 + n. */
     private static int vioInterrupt(int reg) {
@@ -314,6 +329,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         for (SpaprVcpu v : vcpus) {
             v.executor.codeChanged();
         }
+        codePages.forgetAll();
         CpuState boot0 = vcpus[0].cpu;
         boot0.nia = boot.entry();
         boot0.gpr[3] = boot.fdtAddress();
@@ -442,33 +458,47 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         }
     }
 
-    /** Enters the slice gate, performing a requested reset once no vCPU is inside a slice. */
+    /**
+     * Enters the slice gate, performing a requested reset once no vCPU is inside a slice. The reset itself runs
+     * outside the gate's monitor (other vCPUs wait for {@code resetting} to clear): it resets XICS, whose lock a
+     * console-input thread may hold while it wakes idle vCPUs through this monitor.
+     */
     private void enterSlice() {
-        synchronized (lock) {
-            while (resetting) {
+        while (true) {
+            boolean resetter = false;
+            synchronized (lock) {
                 try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-            if (resetRequested && failure == null && !powerOffRequested) {
-                resetting = true;
-                try {
+                    while (resetting) {
+                        lock.wait();
+                    }
+                    if (!resetRequested || failure != null || powerOffRequested) {
+                        activeSlices++;
+                        return;
+                    }
+                    resetting = true;
+                    resetter = true;
                     while (activeSlices > 0) {
                         lock.wait();
                     }
-                    LOG.log(System.Logger.Level.INFO, "guest requested a reboot");
-                    reset();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } finally {
+                    if (resetter) {
+                        resetting = false;
+                        lock.notifyAll();
+                    }
+                    activeSlices++;
+                    return;
+                }
+            }
+            try {
+                LOG.log(System.Logger.Level.INFO, "guest requested a reboot");
+                reset();
+            } finally {
+                synchronized (lock) {
                     resetting = false;
                     lock.notifyAll();
                 }
             }
-            activeSlices++;
         }
     }
 
@@ -484,9 +514,12 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         enterSlice();
         CpuState cpu = v.cpu;
         long done = 0;
+        // From here other vCPUs' shootdowns wait for this one; it serves them between runs of its executor.
+        cpu.requests.enterGuest();
         try {
             cpu.lpcr = lpcr;
             while (done < budget && failure == null && !powerOffRequested && !resetRequested && v.started) {
+                cpu.requests.drain();
                 if (v.ceded) {
                     if (!wakeable(v)) {
                         break;
@@ -513,6 +546,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         } catch (CheckstopException e) {
             fail(v, "vCPU " + cpu.index + ": " + e.getMessage() + String.format(" at 0x%x", cpu.cia));
         } finally {
+            cpu.requests.leaveGuest();
             retired.add(done);
             exitSlice();
         }
@@ -584,6 +618,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private void stopAll() {
         for (SpaprVcpu c : vcpus) {
             c.cpu.stopRequested = true;
+            kick(c);
         }
         wakeAll();
     }
@@ -609,8 +644,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         SpaprVcpu v = vcpus[cpu];
         v.externalAsserted = asserted;
         if (asserted) {
-            // Ends the running slice early (best effort; the next slice boundary sees the line anyway).
-            v.cpu.stopRequested = true;
+            // The vCPU leaves its run at the next instruction or unit boundary and takes the interrupt (an IPI).
+            kick(v);
             wakeAll();
         }
     }

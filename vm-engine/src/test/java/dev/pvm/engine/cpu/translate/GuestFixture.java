@@ -95,7 +95,7 @@ final class GuestFixture implements AutoCloseable {
                 dev.pvm.engine.cpu.mmu.HashPageSizes.power9());
         partition.attach(cpu, 32);
         // What H_REGISTER_PROC_TBL(NEW|RADIX|GTSE, table, 0, 0) leaves.
-        partition.registerProcessTable(0x8000_0000_0000_0000L | tables.processTable(), true, true);
+        partition.registerProcessTable(null, 0x8000_0000_0000_0000L | tables.processTable(), true, true);
         cpu.setMsr(cpu.msr | Msr.IR | Msr.DR);
         cpu.nia = eaBase + (cpu.nia & 0x0FFF_FFFF_FFFF_FFFFL);
         return tables;
