@@ -4,7 +4,7 @@ import org.objectweb.asm.Opcodes;
 
 /**
  * Inline bytecode for the VMX/VSX rows glibc's string and memory routines run most (Book I 6.8-6.9, 7.6): the
- * 128-bit logical operations, selects, xxpermdi, immediate splats and the GPR/VSR moves, each working on
+ * 128-bit logical operations, selects, xxpermdi, element and immediate splats and the GPR/VSR moves, each working on
  * {@code CpuState.vsrHi}/{@code vsrLo} directly (VR n is VSR 32+n). The unit is translated for MSR[VEC] and
  * MSR[VSX] set ({@link BlockTranslator#inlinable}), so no availability check is needed here.
  */
@@ -72,6 +72,27 @@ final class VectorEmitters implements Opcodes {
             int bits = name.equals("VSPLTISB") ? 8 : name.equals("VSPLTISH") ? 16 : 32;
             t.bind(name, (e, row, i) -> splat(e, 32 + row.field("vrt").raw(i), bits, row.field("sim").extract(i)));
         }
+        for (String name : new String[] {"VSPLTB", "VSPLTH", "VSPLTW"}) {
+            int bits = name.equals("VSPLTB") ? 8 : name.equals("VSPLTH") ? 16 : 32;
+            t.bind(name, (e, row, i) -> {
+                // Element UIM in big-endian element order (Book I 6.8.5): its doubleword and shift are constants.
+                int uim = row.field("uim").raw(i);
+                int perDoubleword = 64 / bits;
+                element(e, uim < perDoubleword ? HI : LO, 32 + row.field("vrb").raw(i));
+                e.pushInt(64 - bits * (uim % perDoubleword + 1));
+                e.mv().visitInsn(LUSHR);
+                e.pushLong((1L << bits) - 1);
+                e.mv().visitInsn(LAND);
+                // Times 0x0101..01 (one 1 per element): the element copied into every element, no carries.
+                e.pushLong(replicate(1, bits));
+                e.mv().visitInsn(LMUL);
+                e.mv().visitInsn(DUP2);
+                e.mv().visitVarInsn(LSTORE, BytecodeEmitter.TEMP_A);
+                e.mv().visitVarInsn(LSTORE, BytecodeEmitter.TEMP_B);
+                setPair(e, 32 + row.field("vrt").raw(i));
+                return true;
+            });
+        }
         t.bind("XXSPLTIB", (e, row, i) -> splat(e, row.field("xt").raw(i), 8, row.field("imm8").raw(i)));
         t.bind("MFVSRD", (e, row, i) -> {
             element(e, HI, row.field("xs").raw(i));
@@ -132,12 +153,18 @@ final class VectorEmitters implements Opcodes {
         });
     }
 
-    /** Every element of width {@code bits} of VSR {@code target} = {@code value}'s low bits. */
-    private static boolean splat(BytecodeEmitter e, int target, int bits, long value) {
+    /** {@code value}'s low {@code bits} copied into every element of that width of a doubleword. */
+    private static long replicate(long value, int bits) {
         long dw = value & (bits == 64 ? -1L : (1L << bits) - 1);
         for (int w = bits; w < 64; w *= 2) {
             dw |= dw << w;
         }
+        return dw;
+    }
+
+    /** Every element of width {@code bits} of VSR {@code target} = {@code value}'s low bits. */
+    private static boolean splat(BytecodeEmitter e, int target, int bits, long value) {
+        long dw = replicate(value, bits);
         for (String half : new String[] {HI, LO}) {
             array(e, half);
             e.pushInt(target);

@@ -119,7 +119,8 @@ class InlineEmitterTest {
                     "xxlorc 3,44,5", "xxlnand 46,47,48", "xxleqv 49,50,51", "vsel 22,23,24,25",
                     "xxsel 52,53,54,55", "xxsel 56,56,57,56", "xxpermdi 1,2,3,0", "xxpermdi 4,4,5,1",
                     "xxpermdi 6,7,6,2", "xxpermdi 40,41,42,3", "vspltisb 26,-1", "vspltish 27,15",
-                    "vspltisw 28,-16", "xxspltib 60,200", "mfvsrd r3,vs5", "mfvsrd r4,vs40", "mfvsrwz r5,vs6",
+                    "vspltisw 28,-16", "xxspltib 60,200", "vspltb 29,30,0", "vspltb 30,30,15",
+                    "vsplth 31,1,3", "vsplth 2,3,4", "vspltw 5,6,1", "vspltw 7,7,2", "mfvsrd r3,vs5", "mfvsrd r4,vs40", "mfvsrwz r5,vs6",
                     "mfvsrld r6,vs41", "mtvsrd vs7,r7", "mtvsrd vs42,r8", "mtvsrwz vs8,r9");
         }
     }
