@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,8 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * working directory). Failing cases are included and their status pinned: grep without a match exits 1, expr
  * with a zero result 1, expr dividing by zero 2.
  *
- * <p>Lockstep mode (every unit run translated and interpreted and compared) runs over a lean subset by default;
- * {@code -Dpvm.test.busybox.lockstep=all} runs it over every case.
+ * <p>Lockstep mode (every unit run translated and interpreted and compared) costs tens of times the plain modes
+ * per instruction, so it runs on the same files a tenth the size (the shell loop counts to 20 instead of 2000), and
+ * by default over {@link #LOCKSTEP}: one case per applet issue 3 names. {@code -Dpvm.test.busybox.lockstep=all}
+ * runs it over every case.
  *
  * <p>Needs busybox ({@code scripts/debian-busybox.sh} fetches and caches it; {@code PVM_BUSYBOX} names another
  * copy) and qemu-ppc64le: skipped without them, failed without them in CI.
@@ -49,8 +52,9 @@ class BusyboxUserModeTest {
     }
 
     static final List<Case> CASES = List.of(
+            // The count comes from a sourced file (a builtin: no fork), so lockstep can run a shorter loop.
             new Case("sh arithmetic loop", List.of("sh", "-c",
-                    "i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; echo $i"), null, 0),
+                    ". ./count.sh; i=0; while [ $i -lt $n ]; do i=$((i+1)); done; echo $i"), null, 0),
             new Case("sh builtins", List.of("sh", "-c", "x=1; for w in alpha beta gamma delta; do "
                     + "x=$(( (x * 31 + ${#w}) % 1000003 )); done; echo \"$x\"; printf '%05d|%x|%-6s|\\n' 42 255 ab; "
                     + "test 3 -gt 2 && echo yes; s=''; for i in 1 2 3; do s=\"$s$i-\"; done; echo \"${s%-}\"; "
@@ -92,12 +96,21 @@ class BusyboxUserModeTest {
             new Case("expr zero", List.of("expr", "0"), null, 1),
             new Case("expr division by zero", List.of("expr", "7", "/", "0"), null, 2));
 
-    /** The cases lockstep runs by default: short runs over the shell, awk's floating point and the rest. */
-    static final List<String> LOCKSTEP = List.of("sh builtins", "awk floating point", "printf", "seq floating",
-            "expr match", "expr zero", "cut fields");
+    /** The cases lockstep runs by default: every applet issue 3 names, once, on the small inputs. */
+    static final List<String> LOCKSTEP = List.of("sh arithmetic loop", "sh builtins", "sha256sum", "md5sum", "sort",
+            "uniq -c", "wc", "tr from stdin", "cut fields", "sed", "awk floating point", "grep", "od hex",
+            "seq floating", "printf", "expr match");
+
+    /** Input sizes: the plain modes' and, a tenth of it, lockstep's. */
+    record InputSize(int loopCount, int words, int csvRows, int numbers, int blobBytes) {
+        static final InputSize FULL = new InputSize(2000, 400, 300, 200, 65536);
+        static final InputSize SMALL = new InputSize(20, 40, 30, 20, 6554);
+    }
 
     @TempDir
     static Path inputs;
+    @TempDir
+    static Path smallInputs;
     @TempDir
     static Path scratch;
     private static Path busybox;
@@ -106,13 +119,18 @@ class BusyboxUserModeTest {
     @BeforeAll
     static void setUp() throws IOException, InterruptedException {
         busybox = DebianBusybox.path();
-        writeInputs(inputs, new Random(20240603L));
+        writeInputs(inputs, new Random(20240603L), InputSize.FULL);
+        writeInputs(smallInputs, new Random(20240603L), InputSize.SMALL);
     }
 
-    /** Words with repeats and mixed case, a CSV with integer and decimal columns, numbers, random bytes. */
-    static void writeInputs(Path dir, Random random) throws IOException {
+    /**
+     * Words with repeats and mixed case, a CSV with integer and decimal columns, numbers, random bytes, the shell
+     * loop's count.
+     */
+    static void writeInputs(Path dir, Random random, InputSize size) throws IOException {
+        Files.writeString(dir.resolve("count.sh"), "n=" + size.loopCount() + "\n");
         List<String> words = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < size.words(); i++) {
             StringBuilder line = new StringBuilder();
             int n = 1 + random.nextInt(4);
             for (int w = 0; w < n; w++) {
@@ -132,18 +150,18 @@ class BusyboxUserModeTest {
         // Two-letter prefixes, sorted: runs of equal lines for uniq.
         Files.write(dir.resolve("sorted.txt"), words.stream().map(w -> w.substring(0, 2)).sorted().toList());
         List<String> csv = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < size.csvRows(); i++) {
             csv.add(String.format(Locale.ROOT, "item%03d,%d,%.3f,%d", random.nextInt(1000), random.nextInt(100000)
                     - 50000, random.nextInt(2000000) / 1000.0 - 1000, random.nextInt(7)));
         }
         Files.write(dir.resolve("data.csv"), csv);
         List<String> numbers = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < size.numbers(); i++) {
             numbers.add(random.nextBoolean() ? Integer.toString(random.nextInt(20001) - 10000)
                     : String.format(Locale.ROOT, "%.2f", random.nextGaussian() * 1000));
         }
         Files.write(dir.resolve("numbers.txt"), numbers);
-        byte[] blob = new byte[65536];
+        byte[] blob = new byte[size.blobBytes()];
         random.nextBytes(blob);
         Files.write(dir.resolve("blob.bin"), blob);
     }
@@ -157,6 +175,11 @@ class BusyboxUserModeTest {
                         .map(c -> Arguments.of(c.name(), ExecutionMode.LOCKSTEP)));
     }
 
+    @Test
+    void lockstepSubsetNamesExistingCases() {
+        assertThat(CASES.stream().map(Case::name).toList()).containsAll(LOCKSTEP);
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("runs")
     void appletMatchesQemu(String name, ExecutionMode mode) throws IOException, InterruptedException {
@@ -164,11 +187,14 @@ class BusyboxUserModeTest {
                 "Debian's busybox-static (scripts/debian-busybox.sh fetches it; PVM_BUSYBOX names a copy)");
         ExternalTools.requireOracle(ExternalTools.available("qemu-ppc64le"), "qemu-ppc64le (Debian qemu-user)");
         Case c = CASES.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow();
-        Path stdin = c.stdin() == null ? null : inputs.resolve(c.stdin());
-        GuestRun qemu = QEMU_RUNS.get(name);
+        boolean small = mode == ExecutionMode.LOCKSTEP;
+        Path dir = small ? smallInputs : inputs;
+        Path stdin = c.stdin() == null ? null : dir.resolve(c.stdin());
+        String key = small ? name + " (small inputs)" : name;
+        GuestRun qemu = QEMU_RUNS.get(key);
         if (qemu == null) {
-            qemu = GuestRun.qemu("qemu-ppc64le", busybox, c.args(), scratch, inputs, stdin);
-            QEMU_RUNS.put(name, qemu);
+            qemu = GuestRun.qemu("qemu-ppc64le", busybox, c.args(), scratch, dir, stdin);
+            QEMU_RUNS.put(key, qemu);
         }
         assertThat(qemu.exitStatus()).as("%s: QEMU's exit status (stderr: %s)", name, qemu.stderr())
                 .isEqualTo(c.exit());
@@ -176,7 +202,7 @@ class BusyboxUserModeTest {
             assertThat(qemu.stdout()).as("%s prints something under QEMU", name).isNotEmpty();
         }
 
-        GuestRun pvm = GuestRun.pvm(mode, busybox, c.args(), scratch, inputs, stdin);
+        GuestRun pvm = GuestRun.pvm(mode, busybox, c.args(), scratch, dir, stdin);
         assertThat(new String(pvm.stdout(), StandardCharsets.UTF_8)).as("stdout of %s in %s (stderr: %s)", name,
                 mode, pvm.stderr()).isEqualTo(new String(qemu.stdout(), StandardCharsets.UTF_8));
         assertThat(pvm.stdout()).isEqualTo(qemu.stdout());

@@ -36,8 +36,11 @@ final class FloatingPoint {
      * <li>Rc=1 copies FX, FEX, VX, OX into CR1;</li>
      * <li>FEX=1 with MSR[FE0|FE1] != 0 raises the floating-point enabled exception program interrupt.</li>
      * </ul>
+     *
+     * @return whether FRT was written (false when an enabled exception suppressed the result)
      */
-    static void complete(CpuState s, int frt, long result, FpContext c, boolean altersFrFi, int fprf, boolean rc) {
+    static boolean complete(CpuState s, int frt, long result, FpContext c, boolean altersFrFi, int fprf,
+            boolean rc) {
         long fpscr = s.fpscr;
         long flags = c.flags;
         if (altersFrFi) {
@@ -56,6 +59,7 @@ final class FloatingPoint {
         }
         s.fpscr = fpscr;
         finish(s, rc);
+        return !suppressed;
     }
 
     /** The record form's CR1 update and the enabled-exception interrupt, for instructions that changed FPSCR. */

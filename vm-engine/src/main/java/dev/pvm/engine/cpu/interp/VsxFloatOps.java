@@ -4,6 +4,10 @@ import static dev.pvm.engine.cpu.interp.VectorOperands.binary;
 import static dev.pvm.engine.cpu.interp.VectorOperands.unary;
 
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.Fpscr;
+import dev.pvm.engine.cpu.fpu.Binary64;
+import dev.pvm.engine.cpu.fpu.FloatConversions;
+import dev.pvm.engine.cpu.fpu.FpContext;
 import dev.pvm.engine.cpu.isa.Field;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -62,6 +66,54 @@ final class VsxFloatOps {
         });
     }
 
+    /** A scalar operation on doubleword 0 that reports its FPSCR exceptions, FR and FI in the context. */
+    @FunctionalInterface
+    interface ScalarFp2 {
+        long apply(long x, long y, FpContext c);
+    }
+
+    /** The same for one operand. */
+    @FunctionalInterface
+    interface ScalarFp1 {
+        long apply(long x, FpContext c);
+    }
+
+    /**
+     * Completes a VSX scalar instruction as {@link FloatingPoint#complete} does an FPR one (VSX scalar rows have no
+     * record form): exception bits, FR/FI when {@code altersFrFi}, FPRF of the result when {@code fprf} != 0, and
+     * no write when an enabled invalid-operation exception suppresses it; a written result clears doubleword 1.
+     */
+    static void completeScalar(CpuState s, int t, long result, FpContext c, boolean altersFrFi, int fprf) {
+        if (FloatingPoint.complete(s, t, result, c, altersFrFi, fprf, false)) {
+            s.vsrLo[t] = 0;
+        }
+    }
+
+    private static void scalarFp2(SemanticsBinder b, String name, boolean altersFrFi, int fprf, ScalarFp2 op) {
+        b.bind(name, row -> {
+            Field t = row.field("xt");
+            Field ra = row.field("xa");
+            Field rb = row.field("xb");
+            return (s, i) -> {
+                FpContext c = FloatingPoint.context(s);
+                long r = op.apply(s.fprBits(ra.raw(i)), s.fprBits(rb.raw(i)), c);
+                completeScalar(s, t.raw(i), r, c, altersFrFi, fprf);
+            };
+        });
+    }
+
+    private static void scalarFp1(SemanticsBinder b, String name, boolean altersFrFi, int fprf, ScalarFp1 op) {
+        b.bind(name, row -> {
+            Field t = row.field("xt");
+            Field rb = row.field("xb");
+            return (s, i) -> {
+                FpContext c = FloatingPoint.context(s);
+                long r = op.apply(s.fprBits(rb.raw(i)), c);
+                completeScalar(s, t.raw(i), r, c, altersFrFi, fprf);
+            };
+        });
+    }
+
     /** T.dw0 = op(B.dw0) for XX2 scalar rows. */
     private static void scalar1(SemanticsBinder b, String name, java.util.function.LongUnaryOperator op) {
         b.bind(name, row -> {
@@ -106,12 +158,26 @@ final class VsxFloatOps {
         scalar1(b, "XSNEGDP", x -> x ^ Long.MIN_VALUE);
         scalar2(b, "XSCPSGNDP", (x, y) -> (x & Long.MIN_VALUE) | (y & Long.MAX_VALUE));
         scalar1(b, "XSRSP", FloatBits::roundToSingle);
-        // Round to integral (Book I 7.6.1.7): xsrdpi rounds half away from zero, xsrdpic in the current mode.
-        scalar1(b, "XSRDPI", x -> roundIntegral(x, v -> Math.copySign(Math.floor(Math.abs(v) + 0.5), v)));
-        scalar1(b, "XSRDPIC", x -> roundIntegral(x, Math::rint));
-        scalar1(b, "XSRDPIM", x -> roundIntegral(x, Math::floor));
-        scalar1(b, "XSRDPIP", x -> roundIntegral(x, Math::ceil));
-        scalar1(b, "XSRDPIZ", x -> roundIntegral(x, v -> v < 0 ? Math.ceil(v) : Math.floor(v)));
+        // Round to integral (Book I 7.6, xsrdpi[c|m|p|z]): like fri* (4.6.7.3) they set FPRF, clear FR and FI and
+        // signal VXSNAN, without XX; xsrdpi rounds half away from zero. xsrdpic rounds in the current mode and,
+        // unlike the others, reports an inexact result (XX, FI; FR when the magnitude grew).
+        scalarFp1(b, "XSRDPI", true, 1, (x, c) -> FloatConversions.roundToIntegral(x, Fpscr.ROUND_NEAREST, true, c));
+        scalarFp1(b, "XSRDPIC", true, 1, VsxFloatOps::roundIntegralCurrentMode);
+        scalarFp1(b, "XSRDPIM", true, 1,
+                (x, c) -> FloatConversions.roundToIntegral(x, Fpscr.ROUND_TOWARD_MINUS_INFINITY, false, c));
+        scalarFp1(b, "XSRDPIP", true, 1,
+                (x, c) -> FloatConversions.roundToIntegral(x, Fpscr.ROUND_TOWARD_PLUS_INFINITY, false, c));
+        scalarFp1(b, "XSRDPIZ", true, 1,
+                (x, c) -> FloatConversions.roundToIntegral(x, Fpscr.ROUND_TOWARD_ZERO, false, c));
+    }
+
+    /** xsrdpic: rounded to an integral value in FPSCR[RN], with XX, FI and FR for an inexact result. */
+    static long roundIntegralCurrentMode(long x, FpContext c) {
+        long r = FloatConversions.roundToIntegral(x, c.roundingMode, false, c);
+        if (!Binary64.isNaN(x) && r != x) {
+            c.flags |= Fpscr.XX | Fpscr.FI | ((r & Long.MAX_VALUE) > (x & Long.MAX_VALUE) ? Fpscr.FR : 0);
+        }
+        return r;
     }
 
     static long roundIntegral(long x, DoubleUnaryOperator op) {
@@ -195,14 +261,27 @@ final class VsxFloatOps {
         return (a > c) == max ? x : y;
     }
 
+    /**
+     * The scalar max/min rows: a signalling-NaN operand sets VXSNAN (Book I 7.6, xsmaxdp and its C and Java
+     * forms), which with VE=1 leaves the target unchanged; FPRF, FR and FI are not altered.
+     */
+    private static void maxMinRow(SemanticsBinder b, String name, java.util.function.LongBinaryOperator op) {
+        scalarFp2(b, name, false, 0, (x, y, c) -> {
+            if (FloatBits.isSignalling(x) || FloatBits.isSignalling(y)) {
+                c.flags |= Fpscr.VXSNAN;
+            }
+            return op.applyAsLong(x, y);
+        });
+    }
+
     private static void bindScalarMinMaxCompare(SemanticsBinder b) {
-        scalar2(b, "XSMAXDP", (x, y) -> maxMin(x, y, true));
-        scalar2(b, "XSMINDP", (x, y) -> maxMin(x, y, false));
+        maxMinRow(b, "XSMAXDP", (x, y) -> maxMin(x, y, true));
+        maxMinRow(b, "XSMINDP", (x, y) -> maxMin(x, y, false));
         // C-style (xsmaxcdp: A > B ? A : B, so NaNs and equal values give B) and Java-style (a NaN wins, -0 < +0).
-        scalar2(b, "XSMAXCDP", (x, y) -> d(x) > d(y) ? x : y);
-        scalar2(b, "XSMINCDP", (x, y) -> d(x) < d(y) ? x : y);
-        scalar2(b, "XSMAXJDP", (x, y) -> FloatBits.isNaN(x) ? x : FloatBits.isNaN(y) ? y : maxMin(x, y, true));
-        scalar2(b, "XSMINJDP", (x, y) -> FloatBits.isNaN(x) ? x : FloatBits.isNaN(y) ? y : maxMin(x, y, false));
+        maxMinRow(b, "XSMAXCDP", (x, y) -> d(x) > d(y) ? x : y);
+        maxMinRow(b, "XSMINCDP", (x, y) -> d(x) < d(y) ? x : y);
+        maxMinRow(b, "XSMAXJDP", (x, y) -> FloatBits.isNaN(x) ? x : FloatBits.isNaN(y) ? y : maxMin(x, y, true));
+        maxMinRow(b, "XSMINJDP", (x, y) -> FloatBits.isNaN(x) ? x : FloatBits.isNaN(y) ? y : maxMin(x, y, false));
         scalar2(b, "XSCMPEQDP", (x, y) -> d(x) == d(y) ? -1L : 0);
         scalar2(b, "XSCMPGTDP", (x, y) -> d(x) > d(y) ? -1L : 0);
         scalar2(b, "XSCMPGEDP", (x, y) -> d(x) >= d(y) ? -1L : 0);

@@ -2,6 +2,7 @@ package dev.pvm.engine.cpu.interp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pvm.engine.cpu.Fpscr;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -71,6 +72,77 @@ class VsxFloatOpsTest {
         t.exec("xsmaddmdp 5,4,6", "xsnmaddadp 6,4,4");
         assertThat(d(5)).isEqualTo(10.0);
         assertThat(d(6)).isEqualTo(-8.0);
+    }
+
+    private int resultClass() {
+        return (int) (t.cpu.fpscr >>> Fpscr.FPRF_SHIFT & 0x1f);
+    }
+
+    @Test
+    void roundToIntegralSetsTheResultClassAndOnlyXsrdpicReportsInexact() {
+        // xsrdpi[m|p|z] behave like fri*: FPRF set, FR and FI cleared, XX untouched (Power ISA v3.0B Book I 7.6).
+        d(1, -2.5);
+        t.cpu.fpscr = Fpscr.FR | Fpscr.FI;
+        t.exec("xsrdpi 2,1");
+        assertThat(d(2)).as("ties away from zero").isEqualTo(-3.0);
+        assertThat(t.cpu.fpscr).isEqualTo((long) Fpscr.CLASS_MINUS_NORMAL << Fpscr.FPRF_SHIFT);
+        d(1, 0.25);
+        t.exec("xsrdpiz 2,1");
+        assertThat(d(2)).isEqualTo(0.0);
+        assertThat(resultClass()).isEqualTo(Fpscr.CLASS_PLUS_ZERO);
+        assertThat(t.cpu.fpscr & Fpscr.XX).isZero();
+        // xsrdpic rounds in FPSCR[RN] and sets XX and FI when inexact (FR: the magnitude grew).
+        t.cpu.fpscr = Fpscr.ROUND_TOWARD_PLUS_INFINITY;
+        t.exec("xsrdpic 2,1");
+        assertThat(d(2)).isEqualTo(1.0);
+        assertThat(t.cpu.fpscr & ~Fpscr.FPRF).isEqualTo(Fpscr.FX | Fpscr.XX | Fpscr.FI | Fpscr.FR
+                | Fpscr.ROUND_TOWARD_PLUS_INFINITY);
+        assertThat(resultClass()).isEqualTo(Fpscr.CLASS_PLUS_NORMAL);
+        t.cpu.fpscr = 0;
+        t.exec("xsrdpic 2,1");
+        assertThat(d(2)).isEqualTo(0.0);
+        assertThat(t.cpu.fpscr & (Fpscr.XX | Fpscr.FI | Fpscr.FR)).isEqualTo(Fpscr.XX | Fpscr.FI);
+        // A signalling NaN: VXSNAN and the quiet NaN; with VE=1 the target is left alone.
+        t.cpu.setFprBits(1, SNAN);
+        t.cpu.fpscr = 0;
+        t.exec("xsrdpi 2,1");
+        assertThat(t.cpu.fprBits(2)).isEqualTo(0x7ffc_0000_0000_1234L);
+        assertThat(t.cpu.fpscr & (Fpscr.VXSNAN | Fpscr.VX | Fpscr.FX)).isEqualTo(Fpscr.VXSNAN | Fpscr.VX | Fpscr.FX);
+        assertThat(resultClass()).isEqualTo(Fpscr.CLASS_QNAN);
+        d(2, 7.0);
+        t.cpu.fpscr = Fpscr.VE;
+        t.exec("xsrdpim 2,1");
+        assertThat(d(2)).isEqualTo(7.0);
+        assertThat(t.cpu.fpscr & Fpscr.FEX).isNotZero();
+    }
+
+    @Test
+    void maxMinSignalVxsnanForASignallingNanOperand() {
+        d(1, 1.0);
+        t.cpu.setFprBits(2, SNAN);
+        t.cpu.fpscr = 0;
+        t.exec("xsmaxdp 3,1,2");
+        assertThat(t.cpu.fprBits(3)).isEqualTo(0x7ffc_0000_0000_1234L);
+        assertThat(t.cpu.fpscr).isEqualTo(Fpscr.FX | Fpscr.VX | Fpscr.VXSNAN);
+        // Against a quiet NaN too the signalling one, quieted, is the result (QEMU 7.2 gives the first operand).
+        t.cpu.setFprBits(1, 0x7ff8_0000_0000_0001L);
+        t.exec("xsmaxdp 3,1,2", "xsmindp 4,1,2");
+        assertThat(t.cpu.fprBits(3)).isEqualTo(0x7ffc_0000_0000_1234L);
+        assertThat(t.cpu.fprBits(4)).isEqualTo(0x7ffc_0000_0000_1234L);
+        d(1, 1.0);
+        // A quiet NaN is no exception; FPRF is not altered.
+        d(2, Double.NaN);
+        t.cpu.fpscr = 0;
+        t.exec("xsmindp 3,1,2", "xsmaxcdp 4,1,2");
+        assertThat(d(3)).isEqualTo(1.0);
+        assertThat(t.cpu.fpscr).isZero();
+        // VE=1: the enabled exception leaves the target unchanged.
+        t.cpu.setFprBits(2, SNAN);
+        d(3, 5.0);
+        t.cpu.fpscr = Fpscr.VE;
+        t.exec("xsmindp 3,1,2");
+        assertThat(d(3)).isEqualTo(5.0);
+        assertThat(t.cpu.fpscr & (Fpscr.VXSNAN | Fpscr.FEX)).isEqualTo(Fpscr.VXSNAN | Fpscr.FEX);
     }
 
     @Test
