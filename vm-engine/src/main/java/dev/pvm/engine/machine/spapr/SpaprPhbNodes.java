@@ -62,7 +62,7 @@ final class SpaprPhbNodes {
 
     /**
      * QEMU's spapr_dma_dt: the window's address and size take two cells each, and {@code ibm,dma-window} is
-     * {LIOBN, bus address (2 cells), size (2 cells)} (LoPAPR Table 230). Linux's pci_dma_find reads it to set up
+     * {LIOBN, bus address (2 cells), size (2 cells)}. Linux's pci_dma_find reads it to set up
      * the PHB's IOMMU table, and warns for every PHB that lacks it.
      */
     private static void dmaWindow(FdtWriter fdt, TceTable window) {
