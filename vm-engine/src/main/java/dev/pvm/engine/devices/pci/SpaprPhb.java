@@ -17,16 +17,29 @@ import java.util.Set;
  * with a config space. Devices behind guest PCI-to-PCI bridges are not modelled (the mapper refuses them).
  *
  * <p>A reset puts every simulated function's config space back to its power-on state (BARs unassigned,
- * command register clear), as a PCI reset does.
+ * command register clear), as a PCI reset does, and revokes every mapping of the DMA window.
+ *
+ * <p>The PHB has QEMU's default 32-bit DMA window: the layout's {@code dma32} window of 4 KiB TCEs behind its
+ * first LIOBN (spapr_phb_realize's tcet for SPAPR_PCI_LIOBN(index, 0)). The second LIOBN, QEMU's dynamic DMA
+ * window, stays without a table: the engine offers no DDW RTAS calls to create it.
  */
 public final class SpaprPhb implements AutoCloseable {
+
+    /** QEMU's SPAPR_TCE_PAGE_SHIFT: the default window's TCEs map 4 KiB pages. */
+    public static final int DMA_PAGE_SHIFT = 12;
 
     private final PhbConfig config;
     private final Map<Integer, PciFunction> functions = new LinkedHashMap<>();
     private final List<FileChannel> vfioFiles = new ArrayList<>();
+    private final TceTable dmaWindow;
 
+    /** @throws IllegalArgumentException when the layout gives the PHB no LIOBN or an unusable DMA window */
     public SpaprPhb(PhbConfig config) {
         this.config = config;
+        if (config.liobns().isEmpty()) {
+            throw new IllegalArgumentException("PHB " + config.index() + " has no LIOBN for its DMA window");
+        }
+        this.dmaWindow = new TceTable(config.liobns().getFirst(), config.dma32(), DMA_PAGE_SHIFT);
         reset();
     }
 
@@ -38,8 +51,17 @@ public final class SpaprPhb implements AutoCloseable {
         return config.buid();
     }
 
-    /** Recreates the config spaces of simulated functions; VFIO functions keep theirs (the host resets them). */
+    /** The default DMA window's TCE table. */
+    public TceTable dmaWindow() {
+        return dmaWindow;
+    }
+
+    /**
+     * Recreates the config spaces of simulated functions (VFIO functions keep theirs: the host resets them) and
+     * clears the DMA window.
+     */
     public void reset() {
+        dmaWindow.clear();
         Set<Integer> sharedSlots = sharedSlots();
         for (PassthroughDevice d : config.devices()) {
             PciFunction existing = functions.get(d.devfn());

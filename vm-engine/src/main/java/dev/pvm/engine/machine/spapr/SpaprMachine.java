@@ -38,6 +38,7 @@ import dev.pvm.engine.hcall.LogicalCiHcalls;
 import dev.pvm.engine.hcall.PageInitHcall;
 import dev.pvm.engine.hcall.ProcessTableHcall;
 import dev.pvm.engine.hcall.RandomHcall;
+import dev.pvm.engine.hcall.TceHcalls;
 import dev.pvm.engine.hcall.TermHcalls;
 import dev.pvm.engine.hcall.VcpuScheduling;
 import dev.pvm.engine.hcall.VpaHcalls;
@@ -178,6 +179,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         PageInitHcall.register(hcalls, memory, this::codeChanged);
         LogicalCiHcalls.register(hcalls, memory);
         CpuCharacteristicsHcall.register(hcalls);
+        TceHcalls.register(hcalls, memory, phbs.stream().map(SpaprPhb::dmaWindow).toList());
         OsTermRtas.register(rtas, memory, message -> { });
 
         IsaTable isa = IsaTable.ppc64();

@@ -7,6 +7,7 @@ import dev.pvm.engine.devices.pci.PciConfigSpace;
 import dev.pvm.engine.devices.pci.PciFunction;
 import dev.pvm.engine.devices.pci.PhbConfig;
 import dev.pvm.engine.devices.pci.SpaprPhb;
+import dev.pvm.engine.devices.pci.TceTable;
 import dev.pvm.engine.fdt.FdtWriter;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.List;
  *
  * <p>What the engine does not implement is left out rather than faked: no {@code interrupt-map},
  * {@code #interrupt-cells} or per-device {@code interrupts} (device interrupts are not wired), no
- * {@code ibm,pe-total-#msi} or {@code ibm,req#msi}/{@code ibm,req#msi-x} (no MSI), no {@code ibm,dma-window}
- * or {@code ibm,ddw-*} (the TCE hypercalls are not implemented), no DRC properties (no hotplug).
+ * {@code ibm,pe-total-#msi} or {@code ibm,req#msi}/{@code ibm,req#msi-x} (no MSI), no {@code ibm,ddw-*} (no
+ * dynamic DMA window RTAS calls), no DRC properties (no hotplug). The default DMA window is there
+ * ({@code ibm,dma-window}, served by the TCE hypercalls).
  */
 final class SpaprPhbNodes {
 
@@ -48,6 +50,7 @@ final class SpaprPhbNodes {
         fdt.property("ranges", ranges(c));
         fdt.propertyCells("reg", (int) (c.buid() >>> 32), (int) c.buid(), 0, 0);
         fdt.propertyU32("ibm,pci-config-space-type", CONFIG_SPACE_EXTENDED);
+        dmaWindow(fdt, phb.dmaWindow());
         fdt.propertyU32("qemu,phb-enumerated", 1);
         // QEMU sets ibm,mmio-atsd after the children; a flattened tree has a node's properties first.
         c.nvlink2().ifPresent(nv -> NvLink2TreeNodes.mmioAtsd(fdt, nv));
@@ -55,6 +58,18 @@ final class SpaprPhbNodes {
             deviceNode(fdt, phb, f);
         }
         fdt.endNode(node);
+    }
+
+    /**
+     * QEMU's spapr_dma_dt: the window's address and size take two cells each, and {@code ibm,dma-window} is
+     * {LIOBN, bus address (2 cells), size (2 cells)}. Linux's pci_dma_find reads it to set up
+     * the PHB's IOMMU table, and warns for every PHB that lacks it.
+     */
+    private static void dmaWindow(FdtWriter fdt, TceTable window) {
+        fdt.propertyU32("ibm,#dma-address-cells", 2);
+        fdt.propertyU32("ibm,#dma-size-cells", 2);
+        fdt.property("ibm,dma-window", ByteBuffer.allocate(20).putInt(window.liobn()).putLong(window.busOffset())
+                .putLong(window.windowSize()).array());
     }
 
     /** {phys.hi, child (2 cells), parent (2 cells), size (2 cells)} per window: IO, 32-bit and 64-bit memory. */
