@@ -6,6 +6,8 @@ import static dev.pvm.engine.cpu.interp.VectorOperands.unary;
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Fpscr;
 import dev.pvm.engine.cpu.fpu.Binary64;
+import dev.pvm.engine.cpu.fpu.BinaryFormat;
+import dev.pvm.engine.cpu.fpu.FloatArithmetic;
 import dev.pvm.engine.cpu.fpu.FloatConversions;
 import dev.pvm.engine.cpu.fpu.FpContext;
 import dev.pvm.engine.cpu.isa.Field;
@@ -16,8 +18,9 @@ import java.util.function.DoubleUnaryOperator;
  * VSX floating-point instructions (Power ISA v3.0B Book I 7.6.1.5-7.6.1.9): scalar double and single precision
  * arithmetic on doubleword 0 (the FPR view, read and written through {@link CpuState#fprBits}), vector double
  * (two doublewords) and single (four words) arithmetic, fused multiply-add rounded once, min/max, compares and
- * conversions. Rounding is round-to-nearest-even (FPSCR[RN]=0, the mode Linux programs run in); the FPSCR
- * exception flags are not updated yet.
+ * conversions. The scalar arithmetic, square root and multiply-add rows (and round to integral) follow
+ * FPSCR[RN] and set the FPSCR like their FPR forms; the other rows round to nearest-even (FPSCR[RN]=0, the mode
+ * Linux programs run in) and do not update the FPSCR exception flags yet.
  *
  * <p>NaN results follow Book I 4.3.2 through {@link FloatBits#propagate}: the first NaN operand in the ISA's
  * order, quieted, else the default NaN. Multiply-add "A" forms compute XA*XB+XT, "M" forms XA*XT+XB; the
@@ -127,32 +130,23 @@ final class VsxFloatOps {
         return FloatBits.propagate(op.applyAsDouble(d(x), d(y)), x, y);
     }
 
-    /**
-     * The same, rounded to single precision: the double result rounded again (exact for single operands); a NaN
-     * result keeps only the payload bits the single format holds.
-     */
-    static long arithmeticSingle(DoubleBinaryOperator op, long x, long y) {
-        return FloatBits.roundToSingle(arithmetic(op, x, y));
-    }
-
     private static final DoubleBinaryOperator ADD = Double::sum;
     private static final DoubleBinaryOperator SUB = (x, y) -> x - y;
     private static final DoubleBinaryOperator MUL = (x, y) -> x * y;
     private static final DoubleBinaryOperator DIV = (x, y) -> x / y;
 
     private static void bindScalarArithmetic(SemanticsBinder b) {
-        scalar2(b, "XSADDDP", (x, y) -> arithmetic(ADD, x, y));
-        scalar2(b, "XSSUBDP", (x, y) -> arithmetic(SUB, x, y));
-        scalar2(b, "XSMULDP", (x, y) -> arithmetic(MUL, x, y));
-        scalar2(b, "XSDIVDP", (x, y) -> arithmetic(DIV, x, y));
-        scalar2(b, "XSADDSP", (x, y) -> arithmeticSingle(ADD, x, y));
-        scalar2(b, "XSSUBSP", (x, y) -> arithmeticSingle(SUB, x, y));
-        scalar2(b, "XSMULSP", (x, y) -> arithmeticSingle(MUL, x, y));
-        scalar2(b, "XSDIVSP", (x, y) -> arithmeticSingle(DIV, x, y));
-        scalar1(b, "XSSQRTDP", x -> FloatBits.propagate(Math.sqrt(d(x)), x));
-        scalar1(b, "XSSQRTSP", x -> {
-            return FloatBits.roundToSingle(FloatBits.propagate(Math.sqrt(d(x)), x));
-        });
+        // Book I 7.6.1 pseudo-code: the scalar arithmetic rounds in FPSCR[RN], signals like fadd..fsqrt[s] and
+        // sets FR, FI and FPRF; an enabled invalid or zero-divide exception leaves VSR[XT] unchanged.
+        for (BinaryFormat f : BinaryFormat.values()) {
+            String p = f == BinaryFormat.DOUBLE ? "DP" : "SP";
+            int fprf = FloatArithmeticOps.fprfKind(f);
+            scalarFp2(b, "XSADD" + p, true, fprf, (x, y, c) -> FloatArithmetic.add(x, y, f, c));
+            scalarFp2(b, "XSSUB" + p, true, fprf, (x, y, c) -> FloatArithmetic.subtract(x, y, f, c));
+            scalarFp2(b, "XSMUL" + p, true, fprf, (x, y, c) -> FloatArithmetic.multiply(x, y, f, c));
+            scalarFp2(b, "XSDIV" + p, true, fprf, (x, y, c) -> FloatArithmetic.divide(x, y, f, c));
+            scalarFp1(b, "XSSQRT" + p, true, fprf, (x, c) -> FloatArithmetic.squareRoot(x, f, c));
+        }
         scalar1(b, "XSABSDP", x -> x & Long.MAX_VALUE);
         scalar1(b, "XSNABSDP", x -> x | Long.MIN_VALUE);
         scalar1(b, "XSNEGDP", x -> x ^ Long.MIN_VALUE);
@@ -205,15 +199,19 @@ final class VsxFloatOps {
         return negate ? bits ^ Long.MIN_VALUE : bits;
     }
 
+    /**
+     * xs[n]madd/xs[n]msub[a|m][d|s]p (Book I 7.6.1): the "A" forms compute XA*XB+XT, the "M" forms XA*XT+XB, with
+     * fmadd's rounding, exceptions and NaN precedence (XA, the addend, the multiplicand: fmadd's FRA, FRB, FRC).
+     */
     private static void bindScalarMultiplyAdd(SemanticsBinder b) {
         for (String prefix : new String[] {"XSMADD", "XSMSUB", "XSNMADD", "XSNMSUB"}) {
             boolean subtract = prefix.endsWith("SUB");
             boolean negate = prefix.startsWith("XSN");
             for (String form : new String[] {"A", "M"}) {
-                for (String precision : new String[] {"DP", "SP"}) {
-                    boolean single = precision.equals("SP");
+                for (BinaryFormat f : BinaryFormat.values()) {
                     boolean aForm = form.equals("A");
-                    b.bind(prefix + form + precision, row -> {
+                    int fprf = FloatArithmeticOps.fprfKind(f);
+                    b.bind(prefix + form + (f == BinaryFormat.DOUBLE ? "DP" : "SP"), row -> {
                         Field t = row.field("xt");
                         Field ra = row.field("xa");
                         Field rb = row.field("xb");
@@ -221,12 +219,10 @@ final class VsxFloatOps {
                             long a = s.fprBits(ra.raw(i));
                             long bb = s.fprBits(rb.raw(i));
                             long tt = s.fprBits(t.raw(i));
-                            long r = aForm ? multiplyAdd(a, bb, tt, subtract, negate)
-                                    : multiplyAdd(a, tt, bb, subtract, negate);
-                            if (single) {
-                                r = FloatBits.roundToSingle(r);
-                            }
-                            setScalar(s, t.raw(i), r);
+                            FpContext c = FloatingPoint.context(s);
+                            long r = aForm ? FloatArithmetic.multiplyAdd(a, bb, tt, subtract, negate, f, c)
+                                    : FloatArithmetic.multiplyAdd(a, tt, bb, subtract, negate, f, c);
+                            completeScalar(s, t.raw(i), r, c, true, fprf);
                         };
                     });
                 }

@@ -74,6 +74,118 @@ class VsxFloatOpsTest {
         assertThat(d(6)).isEqualTo(-8.0);
     }
 
+    /** Operand pairs that between them raise every exception class of the arithmetic rows. */
+    private static final double[][] OPERANDS = {
+        {1.0, 3.0}, {-1.0, 3.0}, {Double.MAX_VALUE, Double.MAX_VALUE}, {0x1p-1000, 0x1p-70},
+        {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, {Double.POSITIVE_INFINITY, 0.0}, {0.0, 0.0},
+        {-2.0, 0.0}, {-4.0, 1e-300}, {1e200, -1e-200}, {0x1p-149, 0.5},
+    };
+
+    /** Starting FPSCRs: each rounding mode, and enabled invalid, zero-divide, overflow/underflow/inexact. */
+    private static final long[] FPSCRS = {
+        Fpscr.ROUND_NEAREST, Fpscr.ROUND_TOWARD_ZERO, Fpscr.ROUND_TOWARD_PLUS_INFINITY,
+        Fpscr.ROUND_TOWARD_MINUS_INFINITY, Fpscr.VE, Fpscr.ZE, Fpscr.OE | Fpscr.UE | Fpscr.XE,
+    };
+
+    /**
+     * Runs {@code vsx} (target 3, which also holds the third operand) and {@code fpr} (target 4, preset to the same
+     * value) on registers 1, 2 and 3 from the same FPSCR, and requires the same target and FPSCR.
+     */
+    private void assertSameAsFprForm(String vsx, String fpr, long a, long b, long third, long fpscr) {
+        long[] results = new long[4];
+        for (int k = 0; k < 2; k++) {
+            t.cpu.setFprBits(1, a);
+            t.cpu.setFprBits(2, b);
+            t.cpu.setFprBits(3, third);
+            t.cpu.setFprBits(4, third);
+            t.cpu.fpscr = fpscr;
+            t.exec(k == 0 ? vsx : fpr);
+            results[2 * k] = t.cpu.fprBits(k == 0 ? 3 : 4);
+            results[2 * k + 1] = t.cpu.fpscr;
+        }
+        assertThat(new long[] {results[0], results[1]})
+                .as("%s vs %s on %x, %x, %x, FPSCR %x", vsx, fpr, a, b, third, fpscr)
+                .containsExactly(results[2], results[3]);
+    }
+
+    @Test
+    void scalarArithmeticRoundsAndSignalsAsTheFprForms() {
+        String[][] pairs = {
+            {"xsadddp 3,1,2", "fadd 4,1,2"}, {"xssubdp 3,1,2", "fsub 4,1,2"}, {"xsmuldp 3,1,2", "fmul 4,1,2"},
+            {"xsdivdp 3,1,2", "fdiv 4,1,2"}, {"xssqrtdp 3,1", "fsqrt 4,1"},
+            {"xsaddsp 3,1,2", "fadds 4,1,2"}, {"xssubsp 3,1,2", "fsubs 4,1,2"}, {"xsmulsp 3,1,2", "fmuls 4,1,2"},
+            {"xsdivsp 3,1,2", "fdivs 4,1,2"}, {"xssqrtsp 3,1", "fsqrts 4,1"},
+            // A forms: XA*XB + XT; fmadd FRT,FRA,FRC,FRB computes FRA*FRC + FRB.
+            {"xsmaddadp 3,1,2", "fmadd 4,1,2,3"}, {"xsmsubadp 3,1,2", "fmsub 4,1,2,3"},
+            {"xsnmaddadp 3,1,2", "fnmadd 4,1,2,3"}, {"xsnmsubadp 3,1,2", "fnmsub 4,1,2,3"},
+            {"xsmaddasp 3,1,2", "fmadds 4,1,2,3"}, {"xsnmsubasp 3,1,2", "fnmsubs 4,1,2,3"},
+            // M forms: XA*XT + XB.
+            {"xsmaddmdp 3,1,2", "fmadd 4,1,3,2"}, {"xsmsubmdp 3,1,2", "fmsub 4,1,3,2"},
+            {"xsnmaddmdp 3,1,2", "fnmadd 4,1,3,2"}, {"xsnmsubmsp 3,1,2", "fnmsubs 4,1,3,2"},
+        };
+        long[] thirds = {Double.doubleToRawLongBits(1.0), Double.doubleToRawLongBits(Double.NEGATIVE_INFINITY),
+            SNAN};
+        for (String[] pair : pairs) {
+            for (double[] ops : OPERANDS) {
+                for (long fpscr : FPSCRS) {
+                    for (long third : thirds) {
+                        assertSameAsFprForm(pair[0], pair[1], Double.doubleToRawLongBits(ops[0]),
+                                Double.doubleToRawLongBits(ops[1]), third, fpscr);
+                    }
+                }
+            }
+            assertSameAsFprForm(pair[0], pair[1], SNAN, Double.doubleToRawLongBits(2.0), 0L, 0L);
+        }
+    }
+
+    @Test
+    void scalarArithmeticFollowsTheRoundingModeAndSetsTheFlags() {
+        d(1, 1.0);
+        d(2, 3.0);
+        t.cpu.fpscr = Fpscr.ROUND_TOWARD_PLUS_INFINITY;
+        t.exec("xsdivdp 3,1,2");
+        t.cpu.fpscr = Fpscr.ROUND_TOWARD_MINUS_INFINITY;
+        t.exec("xsdivdp 4,1,2");
+        assertThat(t.cpu.fprBits(3) - t.cpu.fprBits(4)).isEqualTo(1L);
+        assertThat(t.cpu.fpscr & (Fpscr.FX | Fpscr.XX | Fpscr.FI | Fpscr.FR))
+                .isEqualTo(Fpscr.FX | Fpscr.XX | Fpscr.FI);
+        assertThat(resultClass()).isEqualTo(Fpscr.CLASS_PLUS_NORMAL);
+        // Overflow and infinity minus infinity.
+        d(1, Double.MAX_VALUE);
+        t.cpu.fpscr = 0;
+        t.exec("xsmuldp 3,1,1");
+        assertThat(d(3)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(t.cpu.fpscr & (Fpscr.OX | Fpscr.XX)).isEqualTo(Fpscr.OX | Fpscr.XX);
+        d(1, Double.POSITIVE_INFINITY);
+        t.cpu.fpscr = 0;
+        t.exec("xssubdp 3,1,1");
+        assertThat(t.cpu.fprBits(3)).isEqualTo(0x7ff8_0000_0000_0000L);
+        assertThat(t.cpu.fpscr & (Fpscr.VXISI | Fpscr.VX)).isEqualTo(Fpscr.VXISI | Fpscr.VX);
+    }
+
+    @Test
+    void enabledInvalidOrZeroDivideLeavesTheTargetUnchanged() {
+        d(1, 0.0);
+        d(2, 0.0);
+        d(3, 7.0);
+        t.cpu.vsrLo[3] = 0x1234L;
+        t.cpu.fpscr = Fpscr.VE;
+        t.exec("xsdivdp 3,1,2");
+        assertThat(d(3)).isEqualTo(7.0);
+        assertThat(t.cpu.vsrLo[3]).isEqualTo(0x1234L);
+        assertThat(t.cpu.fpscr & (Fpscr.VXZDZ | Fpscr.FEX)).isEqualTo(Fpscr.VXZDZ | Fpscr.FEX);
+        d(1, 1.0);
+        t.cpu.fpscr = Fpscr.ZE;
+        t.exec("xsdivdp 3,1,2");
+        assertThat(d(3)).isEqualTo(7.0);
+        assertThat(t.cpu.fpscr & (Fpscr.ZX | Fpscr.FEX)).isEqualTo(Fpscr.ZX | Fpscr.FEX);
+        // Disabled, the same division writes +infinity and clears doubleword 1.
+        t.cpu.fpscr = 0;
+        t.exec("xsdivdp 3,1,2");
+        assertThat(d(3)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(t.cpu.vsrLo[3]).isZero();
+    }
+
     private int resultClass() {
         return (int) (t.cpu.fpscr >>> Fpscr.FPRF_SHIFT & 0x1f);
     }
