@@ -35,6 +35,10 @@ typedef unsigned long u64;
 #define SYS_pipe2 317
 #define SYS_getcwd 182
 #define SYS_sigaltstack 185
+#define SYS_poll 167
+#define SYS_ppoll 281
+#define SYS__newselect 142
+#define SYS_pselect6 280
 
 #define AT_FDCWD (-100)
 #define SIGILL 4
@@ -270,6 +274,42 @@ long cmain(long *sp) {
     say("pipe read = ", sys3(SYS_read, p[0], pb, 8));
     puts_(pb);
     puts_("\n");
+
+    /* poll, ppoll, select, pselect6 on pipes: readiness, hang-up, bad descriptors and arguments, timeouts */
+    struct { int fd; short events, revents; } pf[4] = {
+        {p[0], 1, 0x7f}, {p[1], 4, 0x7f}, {-1, 1, 0x7f}, {p[1] + 1, 1, 0x7f}};
+    sys3(SYS_write, p[1], "x", 1);
+    say("poll ready = ", sys3(SYS_poll, pf, 4, 0));
+    say("poll revents in = ", pf[0].revents);
+    say("poll revents out = ", pf[1].revents);
+    say("poll revents negative fd = ", pf[2].revents);
+    say("poll revents closed fd = ", pf[3].revents);
+    sys3(SYS_read, p[0], pb, 8);
+    say("poll drained = ", sys3(SYS_poll, pf, 1, 0));
+    u64 t0[2], t1[2], wait[2] = {0, 30000000};
+    sys2(SYS_clock_gettime, 1, t0);
+    say("ppoll timeout = ", sys4(SYS_ppoll, pf, 1, wait, 0));
+    sys2(SYS_clock_gettime, 1, t1);
+    say("ppoll waited 30ms: ", (t1[0] - t0[0]) * 1000000000 + t1[1] - t0[1] >= 30000000);
+    u64 badwait[2] = {0, 2000000000};
+    say("ppoll bad timespec = ", sys4(SYS_ppoll, pf, 1, badwait, 0));
+    say("poll bad address = ", sys3(SYS_poll, 8, 1, 0));
+    say("poll nfds truncated to 32 bits = ", sys3(SYS_poll, pf, 1L << 40, 0));
+    u64 rs = 1UL << p[0], ws = 1UL << p[1], tv[2] = {0, 0};
+    say("select writable = ", sys6(SYS__newselect, p[1] + 1, (long)&rs, (long)&ws, 0, (long)tv, 0));
+    say("select read set empty: ", rs == 0);
+    say("select write set: ", ws == 1UL << p[1]);
+    sys1(SYS_close, p[1]);
+    pf[0].revents = 0;
+    say("poll after close = ", sys3(SYS_poll, pf, 1, 0));
+    say("poll revents hangup = ", pf[0].revents);
+    rs = 1UL << p[0];
+    say("pselect6 hangup = ", sys6(SYS_pselect6, p[0] + 1, (long)&rs, 0, 0, 0, 0));
+    say("pselect6 read set: ", rs == 1UL << p[0]);
+    rs = 1UL << p[1];
+    say("pselect6 closed fd = ", sys6(SYS_pselect6, p[1] + 1, (long)&rs, 0, 0, (long)wait, 0));
+    say("select bad set = ", sys6(SYS__newselect, p[0] + 1, 8, 0, 0, (long)tv, 0));
+    sys1(SYS_close, p[0]);
 
     /* time, uname, getrandom */
     u64 ts[2] = {0, 0};

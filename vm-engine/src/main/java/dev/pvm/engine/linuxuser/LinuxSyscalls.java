@@ -58,6 +58,7 @@ final class LinuxSyscalls {
         registerTime();
         registerSignals();
         new FileSyscalls(process, this::on).register();
+        new PollSyscalls(process, this::on).register();
     }
 
     void on(String name, Syscall handler) {

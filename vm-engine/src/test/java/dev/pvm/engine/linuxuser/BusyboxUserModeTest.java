@@ -59,6 +59,9 @@ class BusyboxUserModeTest {
                     + "x=$(( (x * 31 + ${#w}) % 1000003 )); done; echo \"$x\"; printf '%05d|%x|%-6s|\\n' 42 255 ab; "
                     + "test 3 -gt 2 && echo yes; s=''; for i in 1 2 3; do s=\"$s$i-\"; done; echo \"${s%-}\"; "
                     + "exit 3"), null, 3),
+            // read waits for input with poll(2) first: from a redirected file, then from standard input.
+            new Case("sh read", List.of("sh", "-c", "read x < words.txt; read y; read z; echo \"$x|$y|$z\""),
+                    "sorted.txt", 0),
             new Case("sha256sum", List.of("sha256sum", "blob.bin", "words.txt"), null, 0),
             new Case("md5sum", List.of("md5sum", "blob.bin", "data.csv"), null, 0),
             new Case("sort", List.of("sort", "words.txt"), null, 0),
