@@ -318,15 +318,11 @@ class NvLink2GpuVmIT {
     }
 
     private String state(String id) throws Exception {
-        return api.get("/api/v1/vms/" + id).json().get("state").asString();
+        return api.vmState(id);
     }
 
     private String diagnostics(String id) {
-        try {
-            return "VM record: " + api.get("/api/v1/vms/" + id).body() + "\ngateway log:\n" + platform.gatewayLog();
-        } catch (Exception e) {
-            return "VM record unavailable (" + e + ")\ngateway log:\n" + platform.gatewayLog();
-        }
+        return api.vmDiagnostics(id, platform::gatewayLog);
     }
 
     // ---- device-service and the simulated host's files ---------------------------------------------------------

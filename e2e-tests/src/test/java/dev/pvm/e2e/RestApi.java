@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -42,6 +43,20 @@ final class RestApi {
 
   Response post(String path) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri.apply(path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  /** A VM's state as {@code GET /api/v1/vms/{id}} reports it. */
+  String vmState(String id) throws IOException, InterruptedException {
+    return get("/api/v1/vms/" + id).json().get("state").asString();
+  }
+
+  /** A VM's record and the gateway's log, for a failure message; never throws. */
+  String vmDiagnostics(String id, Supplier<String> gatewayLog) {
+    try {
+      return "VM record: " + get("/api/v1/vms/" + id).body() + "\ngateway log:\n" + gatewayLog.get();
+    } catch (Exception e) {
+      return "VM record unavailable (" + e + ")\ngateway log:\n" + gatewayLog.get();
+    }
   }
 
   private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
