@@ -30,30 +30,17 @@ class SmpMachineTest {
 
     private static final long MIB = 1 << 20;
 
-    /** RTAS call with the buffer at 0x2000: token, nargs, nret, args (r10..), then H_RTAS. */
-    private static List<String> rtas(int token, int nargs, int nret) {
-        List<String> c = new ArrayList<>(List.of(
-                "addi r8,0," + token, "stw r8,0x2000(0)",
-                "addi r8,0," + nargs, "stw r8,0x2004(0)",
-                "addi r8,0," + nret, "stw r8,0x2008(0)"));
-        for (int i = 0; i < nargs; i++) {
-            c.add("stw r" + (10 + i) + "," + (0x200c + 4 * i) + "(0)");
-        }
-        c.addAll(List.of("addi r4,0,0x2000", "addi r3,0,0", "ori r3,r3,0xf000", "sc 1"));
-        return c;
-    }
-
     private static Path kernel(Path dir) throws Exception {
         Map<Long, List<String>> code = new TreeMap<>();
         List<String> boot = new ArrayList<>(List.of("addi r10,0,1", "addi r11,0,0x400", "addi r12,0,0x77"));
-        boot.addAll(rtas(0x2006, 3, 1));                // start-cpu(1, 0x400, 0x77)
+        boot.addAll(GuestProgram.rtas(0x2006, 3, 1));                // start-cpu(1, 0x400, 0x77)
         boot.addAll(List.of(
                 "lwz r5,0x3000(0)", "cmpi cr0,0,r5,1", "bc 4,2,.-8",      // wait for the secondary's DEC
                 "addi r3,0,0xe8", "addi r4,0,1", "sc 1",                 // H_PROD(1)
                 "lwz r5,0x3004(0)", "cmpi cr0,0,r5,1", "bc 4,2,.-8"));   // wait until it woke from the prod
         boot.add("addi r10,0,-1");
         boot.add("addi r11,0,-1");
-        boot.addAll(rtas(0x2003, 2, 1));                // power-off
+        boot.addAll(GuestProgram.rtas(0x2003, 2, 1));                // power-off
         boot.add("b .");
         code.put(0L, boot);
         code.put(0x400L, List.of(
