@@ -41,12 +41,7 @@ class HypervisorHcallsTest {
     }
 
     private long call(long number, long... args) {
-        cpu.gpr[3] = number;
-        for (int i = 0; i < args.length; i++) {
-            cpu.gpr[4 + i] = args[i];
-        }
-        table.hypercall(cpu);
-        return cpu.gpr[3];
+        return GuestHypercall.call(table, cpu, number, args);
     }
 
     private long registerVpa(long flags, long cpuIndex, long address) {
