@@ -36,6 +36,12 @@ public final class BlockTranslator implements Opcodes {
     private static final String INIT_DESC = MethodType.methodType(void.class, UnitMemory.class,
             Semantics[].class, CompiledUnit.UnitInfo.class).toMethodDescriptorString();
 
+    /**
+     * HotSpot's HugeMethodLimit: with {@code DontCompileHugeMethods} (on by default) a method with more bytecode
+     * than this is never compiled, so a longer unit is translated shorter instead.
+     */
+    static final int HUGE_METHOD_LIMIT = 8000;
+
     private final EmitterTable emitters;
     private final Interpreter interpreter;
     private final UnitMemory runtime;
@@ -107,6 +113,7 @@ public final class BlockTranslator implements Opcodes {
 
     /**
      * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
+     * @throws UnitTooLargeException when the unit's method is too large for HotSpot to compile
      */
     public CompiledUnit translate(TranslationUnit unit) {
         boolean[] gprs = new boolean[32];
@@ -153,6 +160,9 @@ public final class BlockTranslator implements Opcodes {
                 Type.getInternalName(GuestMemoryAccessException.class),
                 Type.getInternalName(CodeModifiedSignal.class));
         cw.visitEnd();
+        if (e.codeLength() > HUGE_METHOD_LIMIT && unit.length() > 1) {
+            throw new UnitTooLargeException(unit.length(), e.codeLength(), HUGE_METHOD_LIMIT);
+        }
         byte[] bytes = cw.toByteArray(); // MethodTooLargeException propagates: the executor retries shorter
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();

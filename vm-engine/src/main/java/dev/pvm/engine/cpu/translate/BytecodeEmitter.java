@@ -54,6 +54,8 @@ public final class BytecodeEmitter implements Opcodes {
     private static final int GPR_BASE = 17;
     private static final int GPR_ARRAY = GPR_BASE + 64;
     private static final int EXCEPTION = GPR_ARRAY + 1;
+    /** The exit code a stub hands to the shared leaving sequence. */
+    private static final int EXIT_CODE = EXCEPTION + 1;
 
     private final MethodVisitor mv;
     /** The unit memory's final class: calls name it so HotSpot binds them statically and inlines them. */
@@ -333,6 +335,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     private final Label bodyStart = new Label();
     private final Label bodyEnd = new Label();
+    private final Label codeEnd = new Label();
 
     /** Entry: registers into locals, counters to zero. */
     void prologue() {
@@ -349,6 +352,8 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitVarInsn(LSTORE, TEMP_A);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, TEMP_B);
+        mv.visitInsn(ICONST_0);
+        mv.visitVarInsn(ISTORE, EXIT_CODE);
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         mv.visitFieldInsn(GETFIELD, CPU, "gpr", "[J");
         mv.visitVarInsn(ASTORE, GPR_ARRAY);
@@ -476,16 +481,26 @@ public final class BytecodeEmitter implements Opcodes {
             mv.visitJumpInsn(GOTO, exitStub(unit.endPc()));
         }
         mv.visitLabel(bodyEnd);
+        // Every exit writes the same registers back: one shared sequence, each stub only naming its target and
+        // exit code, keeps a unit with many exits small enough for HotSpot to compile (see codeLength).
+        Label leaveShared = new Label();
         long[] exitPcs = new long[exitStubs.size()];
         int k = 0;
         for (Map.Entry<Long, Label> stub : exitStubs.entrySet()) {
             exitPcs[k] = stub.getKey();
             mv.visitLabel(stub.getValue());
-            leave(() -> pushLong(stub.getKey()), k);
+            pushLong(stub.getKey());
+            mv.visitVarInsn(LSTORE, TEMP_B);
+            pushInt(k);
+            mv.visitVarInsn(ISTORE, EXIT_CODE);
+            mv.visitJumpInsn(GOTO, leaveShared);
             k++;
         }
         mv.visitLabel(indirectStub);
-        leave(() -> mv.visitVarInsn(LLOAD, TEMP_B), CompiledUnitExits.INDIRECT);
+        pushInt(CompiledUnitExits.INDIRECT);
+        mv.visitVarInsn(ISTORE, EXIT_CODE);
+        mv.visitLabel(leaveShared);
+        leave();
 
         Label fault = new Label();
         Label memoryFault = new Label();
@@ -507,6 +522,7 @@ public final class BytecodeEmitter implements Opcodes {
         preciseState(0);
         pushInt(CompiledUnitExits.CODE_MODIFIED);
         mv.visitInsn(IRETURN);
+        mv.visitLabel(codeEnd);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         return exitPcs;
@@ -544,10 +560,11 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitFieldInsn(PUTFIELD, CPU, "instructions", "J");
     }
 
-    private void leave(Runnable pushTarget, int code) {
+    /** Registers back, NIA = {@link #TEMP_B}, count retired, return {@link #EXIT_CODE}. */
+    private void leave() {
         spillAll();
         mv.visitVarInsn(ALOAD, CPU_SLOT);
-        pushTarget.run();
+        mv.visitVarInsn(LLOAD, TEMP_B);
         mv.visitFieldInsn(PUTFIELD, CPU, "nia", "J");
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         mv.visitInsn(DUP);
@@ -555,8 +572,16 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitVarInsn(LLOAD, COUNT);
         mv.visitInsn(LADD);
         mv.visitFieldInsn(PUTFIELD, CPU, "instructions", "J");
-        pushInt(code);
+        mv.visitVarInsn(ILOAD, EXIT_CODE);
         mv.visitInsn(IRETURN);
+    }
+
+    /**
+     * Bytes of bytecode in the finished method. HotSpot compiles no method over 8000 bytes
+     * ({@code -XX:+DontCompileHugeMethods}, the default): such a unit would run in the JVM's bytecode interpreter.
+     */
+    int codeLength() {
+        return codeEnd.getOffset();
     }
 
     Semantics[] fallbacks() {

@@ -301,21 +301,25 @@ public final class TranslatorExecutor implements CpuExecutor {
     /**
      * Scans and translates the unit at {@code pc}; a unit whose method would exceed the JVM's 64 KiB code limit
      * (many fallbacks, each spilling and reloading registers), or ASM's budget for computing its stack map
-     * frames (many basic blocks times many locals), is scanned again at half the length.
+     * frames (many basic blocks times many locals), is scanned again at half the length, and one too large for
+     * HotSpot to compile at the length that should fit.
      */
     private CompiledUnit translateAt(CpuState cpu, long pc) {
-        for (int max = BlockScanner.MAX_INSNS;; max = Math.max(1, max / 2)) {
+        for (int max = BlockScanner.MAX_INSNS;;) {
             TranslationUnit tu = scanner.scan(cpu, pc, max);
             if (tu == null) {
                 return null;
             }
             try {
                 return translator.translate(tu);
+            } catch (UnitTooLargeException e) {
+                max = e.fittingLength();
             } catch (MethodTooLargeException | LimitExceededException e) {
-                if (max == 1) {
+                if (tu.length() == 1) {
                     throw new IllegalStateException(String.format("one instruction at 0x%x does not fit a method",
                             pc), e);
                 }
+                max = Math.max(1, tu.length() / 2);
             }
         }
     }

@@ -83,6 +83,35 @@ class ControlFlowTest {
     }
 
     /**
+     * 190 instructions without an unconditional branch, each division a fallback to the interpreter (spilling
+     * and reloading its registers): one unit of it would be far over HotSpot's 8000-byte compile limit.
+     */
+    private static void longStraightLine(GuestFixture f) {
+        f.code("addi r3,0,1", "addi r4,0,3", "addis r5,0," + (GuestFixture.DATA >>> 16));
+        for (int i = 0; i < 95; i++) {
+            f.code("divdu r6,r3,r4", "stdu r6,8(r5)");
+        }
+        f.code("addi r7,r5,0");
+    }
+
+    @Test
+    void unitTooLargeForHotSpotIsTranslatedShorterAndMatchesTheInterpreter() {
+        Differential.compare(false, "long straight line", ControlFlowTest::longStraightLine);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            longStraightLine(f);
+            TranslationUnit whole = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory))
+                    .scan(f.cpu, GuestFixture.CODE, BlockScanner.MAX_INSNS);
+            assertThat(whole.length()).isGreaterThan(190);
+            f.run(10_000);
+            assertThat(f.cpu.gpr[7]).isEqualTo(GuestFixture.DATA + 95 * 8);
+            TranslatorExecutor t = (TranslatorExecutor) f.executor;
+            assertThat(t.translatedUnits()).isGreaterThan(1);
+            assertThat(t.cache().get(GuestFixture.CODE, f.cpu.msr & TranslationUnit.MODE_MASK, GuestFixture.CODE)
+                    .length()).isLessThan(whole.length());
+        }
+    }
+
+    /**
      * main calls F, overwrites F's first instruction (and, on the same page, its own code), calls F again: the
      * second call must run the new instruction.
      */
