@@ -8,9 +8,6 @@ public abstract sealed class DeviceServiceException extends RuntimeException
     permits UnknownDeviceException,
         InvalidFieldException,
         DeviceConflictException,
-        VfioUnavailableException,
-        VfioIoctlException,
-        RegionInfoFormatException,
         HostDescriptionException,
         HostDiscoveryException,
         ReservationStoreException {

@@ -12,10 +12,10 @@ import dev.pvm.device.simulated.HostDescriptionLoader;
 import dev.pvm.device.simulated.SimulatedHostLayout;
 import dev.pvm.device.simulated.SimulatedHostWriter;
 import dev.pvm.device.simulated.SimulatedNpu;
-import dev.pvm.device.simulated.SimulatedVfioKernel;
+import dev.pvm.device.simulated.SimulatedHostVfio;
 import dev.pvm.device.sysfs.SysfsDiscovery;
-import dev.pvm.device.vfio.JnaVfioKernel;
-import dev.pvm.device.vfio.VfioKernel;
+import dev.pvm.vfio.JnaVfioKernel;
+import dev.pvm.vfio.VfioKernel;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +59,7 @@ public class HostConfiguration {
 
     @Bean
     VfioKernel vfioKernel(SimulatedHostLayout layout) {
-      return new SimulatedVfioKernel(layout);
+      return SimulatedHostVfio.kernel(layout);
     }
 
     @Bean
@@ -79,9 +79,9 @@ public class HostConfiguration {
 
     @Bean
     VfioKernel vfioKernel() {
-      if (!java.nio.file.Files.exists(Path.of(dev.pvm.device.vfio.Vfio.CONTAINER_PATH))) {
+      if (!java.nio.file.Files.exists(Path.of(dev.pvm.vfio.Vfio.CONTAINER_PATH))) {
         log.info("VFIO is not available on this host ({} is missing): devices are listed from sysfs, NVLink2 "
-            + "details come from the host device tree only", dev.pvm.device.vfio.Vfio.CONTAINER_PATH);
+            + "details come from the host device tree only", dev.pvm.vfio.Vfio.CONTAINER_PATH);
       }
       return new JnaVfioKernel();
     }

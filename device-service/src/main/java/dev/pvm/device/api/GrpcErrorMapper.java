@@ -10,11 +10,8 @@ import dev.pvm.device.DeviceServiceException;
 import dev.pvm.device.HostDescriptionException;
 import dev.pvm.device.HostDiscoveryException;
 import dev.pvm.device.InvalidFieldException;
-import dev.pvm.device.RegionInfoFormatException;
 import dev.pvm.device.ReservationStoreException;
 import dev.pvm.device.UnknownDeviceException;
-import dev.pvm.device.VfioIoctlException;
-import dev.pvm.device.VfioUnavailableException;
 import dev.pvm.proto.common.v1.ErrorReason;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -38,12 +35,6 @@ final class GrpcErrorMapper {
       case DeviceConflictException c -> status(Code.FAILED_PRECONDITION, ErrorReason.CONFLICT, c.getMessage(),
           Map.of("address", c.address(), "holder", c.holder(), "iommu_group",
               Integer.toString(c.iommuGroup())), null);
-      case VfioUnavailableException v -> status(Code.FAILED_PRECONDITION, ErrorReason.UNAVAILABLE_ON_HOST,
-          v.getMessage(), Map.of(), null);
-      case VfioIoctlException v -> status(Code.FAILED_PRECONDITION, ErrorReason.UNAVAILABLE_ON_HOST,
-          v.getMessage(), Map.of("call", v.call(), "errno", Integer.toString(v.errno())), null);
-      case RegionInfoFormatException r -> status(Code.INTERNAL, ErrorReason.UNAVAILABLE_ON_HOST,
-          r.getMessage(), Map.of(), null);
       case HostDescriptionException h -> status(Code.INTERNAL, ErrorReason.ERROR_REASON_UNSPECIFIED,
           h.getMessage(), Map.of(), null);
       case HostDiscoveryException h -> status(Code.INTERNAL, ErrorReason.ERROR_REASON_UNSPECIFIED,

@@ -1,19 +1,20 @@
 package dev.pvm.device.nvlink;
 
 import dev.pvm.device.DeviceServiceException;
-import dev.pvm.device.VfioUnavailableException;
+import dev.pvm.vfio.VfioUnavailableException;
 import dev.pvm.device.host.DeviceClassifier;
 import dev.pvm.device.host.DeviceKind;
 import dev.pvm.device.host.HostDevice;
 import dev.pvm.device.host.HostInventory;
 import dev.pvm.device.host.NvLink2Details;
-import dev.pvm.device.vfio.RegionCapability;
-import dev.pvm.device.vfio.RegionInfo;
-import dev.pvm.device.vfio.Vfio;
-import dev.pvm.device.vfio.VfioContainer;
-import dev.pvm.device.vfio.VfioDevice;
-import dev.pvm.device.vfio.VfioGroup;
-import dev.pvm.device.vfio.VfioKernel;
+import dev.pvm.vfio.RegionCapability;
+import dev.pvm.vfio.RegionInfo;
+import dev.pvm.vfio.NvLink2Regions;
+import dev.pvm.vfio.VfioContainer;
+import dev.pvm.vfio.VfioDevice;
+import dev.pvm.vfio.VfioException;
+import dev.pvm.vfio.VfioGroup;
+import dev.pvm.vfio.VfioKernel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class NvLink2RegionProbe {
         }
       } catch (VfioUnavailableException e) {
         log.warn("NVLink2 regions of IOMMU group {} not read through VFIO: {}", group.getKey(), e.getMessage());
-      } catch (DeviceServiceException e) {
+      } catch (VfioException | DeviceServiceException e) {
         log.warn("NVLink2 regions of IOMMU group {} could not be read: {}", group.getKey(), e.getMessage());
       }
     }
@@ -90,23 +91,17 @@ public final class NvLink2RegionProbe {
 
   /** The GPU RAM or ATSD region of an open device, when the kernel registered one with the required caps. */
   public static Optional<NvLink2Region> read(VfioDevice device, boolean gpu) {
-    Optional<RegionInfo> region = gpu
-        ? device.findRegion(Vfio.REGION_TYPE_NVIDIA_NVLINK2, Vfio.REGION_SUBTYPE_NVIDIA_NVLINK2_RAM)
-        : device.findRegion(Vfio.REGION_TYPE_IBM_NVLINK2, Vfio.REGION_SUBTYPE_IBM_NVLINK2_ATSD);
+    Optional<RegionInfo> region = NvLink2Regions.find(device, gpu);
     if (region.isEmpty()) {
       return Optional.empty();
     }
-    Optional<RegionCapability.Ssatgt> tgt = region.get().capability(RegionCapability.Ssatgt.class);
-    Optional<RegionCapability.Lnkspd> speed = region.get().capability(RegionCapability.Lnkspd.class);
-    // QEMU treats a region without SSATGT (both) or LNKSPD (bridges) as "not NVLink2" (-ENODEV).
-    if (tgt.isEmpty() || (!gpu && speed.isEmpty())) {
-      return Optional.empty();
-    }
+    long tgt = region.get().capability(RegionCapability.Ssatgt.class).orElseThrow().tgt();
+    Optional<Integer> speed = region.get().capability(RegionCapability.Lnkspd.class)
+        .map(RegionCapability.Lnkspd::linkSpeed);
     VfioKernel.RegionBacking backing = region.get().size() > 0
         ? device.backing(region.get())
         : new VfioKernel.RegionBacking("", 0);
-    return Optional.of(new NvLink2Region(
-        region.get(), tgt.get().tgt(), speed.map(RegionCapability.Lnkspd::linkSpeed), backing));
+    return Optional.of(new NvLink2Region(region.get(), tgt, speed, backing));
   }
 
   private static HostDevice merge(HostDevice d, NvLink2Region r) {

@@ -121,7 +121,7 @@ public final class SimulatedHostWriter {
   }
 
   /** The first 64 bytes of a type-0/type-1 config header (little-endian, as PCI defines it), zero-padded to 256. */
-  private static byte[] configSpace(SimulatedHostLayout.Function f) {
+  static byte[] configSpace(SimulatedHostLayout.Function f) {
     ByteBuffer c = ByteBuffer.allocate(256).order(ByteOrder.LITTLE_ENDIAN);
     c.putShort(0x00, (short) f.vendorId());
     c.putShort(0x02, (short) f.deviceId());

@@ -3,19 +3,19 @@ package dev.pvm.device.simulated;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.pvm.device.RegionInfoFormatException;
-import dev.pvm.device.VfioIoctlException;
-import dev.pvm.device.VfioUnavailableException;
+import dev.pvm.vfio.RegionInfoFormatException;
+import dev.pvm.vfio.VfioIoctlException;
+import dev.pvm.vfio.VfioUnavailableException;
 import dev.pvm.device.nvlink.NvLink2RegionProbe;
-import dev.pvm.device.vfio.IoctlEncoding;
-import dev.pvm.device.vfio.RegionCapability;
-import dev.pvm.device.vfio.RegionInfo;
-import dev.pvm.device.vfio.Vfio;
-import dev.pvm.device.vfio.VfioContainer;
-import dev.pvm.device.vfio.VfioDevice;
-import dev.pvm.device.vfio.VfioGroup;
-import dev.pvm.device.vfio.VfioIoctl;
-import dev.pvm.device.vfio.VfioKernel;
+import dev.pvm.vfio.IoctlEncoding;
+import dev.pvm.vfio.RegionCapability;
+import dev.pvm.vfio.RegionInfo;
+import dev.pvm.vfio.Vfio;
+import dev.pvm.vfio.VfioContainer;
+import dev.pvm.vfio.VfioDevice;
+import dev.pvm.vfio.VfioGroup;
+import dev.pvm.vfio.VfioIoctl;
+import dev.pvm.vfio.VfioKernel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SimulatedVfioKernelTest {
   @TempDir Path dir;
   private SimulatedHostLayout layout;
-  private SimulatedVfioKernel kernel;
+  private dev.pvm.vfio.simulated.SimulatedVfioKernel kernel;
 
   @BeforeEach
   void host() {
     layout = TestHosts.write(TestHosts.testDescription("test-mixed-group"), dir);
-    kernel = new SimulatedVfioKernel(layout);
+    kernel = SimulatedHostVfio.kernel(layout);
   }
 
   @Test
@@ -208,6 +208,14 @@ class SimulatedVfioKernelTest {
 
     public int ioctl(int fd, int request, String text) {
       return delegate.ioctl(fd, request, text);
+    }
+
+    public int pread(int fd, byte[] buffer, long offset) {
+      return delegate.pread(fd, buffer, offset);
+    }
+
+    public int pwrite(int fd, byte[] buffer, long offset) {
+      return delegate.pwrite(fd, buffer, offset);
     }
 
     public MappedRegion mmap(int fd, long offset, long length) {

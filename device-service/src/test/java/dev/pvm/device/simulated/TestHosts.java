@@ -26,7 +26,7 @@ public final class TestHosts {
 
   /** Discovery followed by the VFIO probe through the simulated kernel, as the service starts. */
   public static HostInventory discoverWithVfio(SimulatedHostLayout layout) {
-    return new NvLink2RegionProbe(new SimulatedVfioKernel(layout)).probe(discover(layout));
+    return new NvLink2RegionProbe(SimulatedHostVfio.kernel(layout)).probe(discover(layout));
   }
 
   /** A test-only description from src/test/resources/hosts. */

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.pvm.engine.control.VmStateException;
+import dev.pvm.engine.devices.pci.PassthroughUnavailableException;
 import dev.pvm.engine.machine.InvalidVmConfigException;
 import dev.pvm.proto.common.v1.ErrorReason;
 import io.grpc.StatusRuntimeException;
@@ -13,7 +14,9 @@ import io.grpc.protobuf.StatusProto;
 /**
  * The engine's one mapping from exceptions to gRPC status: INVALID_ARGUMENT for a bad request field,
  * FAILED_PRECONDITION for an action the VM's state does not allow, each with a google.rpc.ErrorInfo (domain
- * "pvm.dev", reason from pvm.common.v1.ErrorReason, metadata "field") and, for fields, a BadRequest violation.
+ * "pvm.dev", reason from pvm.common.v1.ErrorReason, metadata "field") and, for fields, a BadRequest violation;
+ * FAILED_PRECONDITION with UNAVAILABLE_ON_HOST for a host device the engine cannot take (its VFIO group busy or
+ * not viable), naming the device and group.
  */
 final class GrpcErrors {
 
@@ -36,6 +39,17 @@ final class GrpcErrors {
                             .putMetadata("state", e.state().name())
                             .build()))
                     .build());
+            case PassthroughUnavailableException e -> StatusProto.toStatusRuntimeException(
+                    com.google.rpc.Status.newBuilder()
+                            .setCode(Code.FAILED_PRECONDITION_VALUE)
+                            .setMessage(e.getMessage())
+                            .addDetails(Any.pack(ErrorInfo.newBuilder()
+                                    .setDomain(DOMAIN)
+                                    .setReason(ErrorReason.UNAVAILABLE_ON_HOST.name())
+                                    .putMetadata("address", e.device())
+                                    .putMetadata("iommu_group", Integer.toString(e.iommuGroup()))
+                                    .build()))
+                            .build());
             case StatusRuntimeException e -> e;
             default -> {
                 LOG.log(System.Logger.Level.ERROR, "internal error", error);

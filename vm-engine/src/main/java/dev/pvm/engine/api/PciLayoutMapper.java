@@ -23,16 +23,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The layout's PHBs and the reserved host devices to the engine's {@link PhbConfig}s: every window, devfn,
  * phandle, NUMA id and NVLink2 address is placement's, used as given; the host devices supply what to map
  * (their backing files) and their identity. Errors name the request field.
+ *
+ * <p>A request whose devices come from a real host (device-service publishes NVLink2 backings as the VFIO group
+ * file {@code /dev/vfio/N}) gets every device through VFIO: the engine opens the groups itself and reaches config
+ * space and regions through the device fds. A simulated host's devices get the engine's config models and their
+ * backing files.
  */
 public final class PciLayoutMapper {
-
-    /** Where a real host's VFIO groups live; their backing is not a file the engine can map itself. */
-    private static final String VFIO_GROUPS = "/dev/vfio/";
 
     private PciLayoutMapper() {
     }
@@ -40,7 +43,8 @@ public final class PciLayoutMapper {
     /**
      * @throws InvalidVmConfigException for a placed device the request does not describe, a device behind a
      *                                  guest PCI-to-PCI bridge, a region whose size disagrees with the layout, or
-     *                                  a real-host VFIO device
+     *                                  a real-host device without an IOMMU group (or another group than its
+     *                                  backing names)
      */
     public static List<PhbConfig> toPhbs(GuestLayout layout, List<HostPciDevice> hostDevices) {
         Map<String, Integer> byAddress = new HashMap<>();
@@ -50,15 +54,20 @@ public final class PciLayoutMapper {
                         + hostDevices.get(j).getAddress() + " is listed twice");
             }
         }
+        boolean realHost = hostDevices.stream().anyMatch(PciLayoutMapper::vfioBacked);
         List<PhbConfig> phbs = new ArrayList<>();
         for (int i = 0; i < layout.getPhbsCount(); i++) {
-            phbs.add(phb("layout.phbs[" + i + "]", layout.getPhbs(i), hostDevices, byAddress));
+            phbs.add(phb("layout.phbs[" + i + "]", layout.getPhbs(i), hostDevices, byAddress, realHost));
         }
         return phbs;
     }
 
+    private static boolean vfioBacked(HostPciDevice d) {
+        return d.hasNvlink2() && HostFileRange.isVfioGroup(Path.of(d.getNvlink2().getBackingPath()));
+    }
+
     private static PhbConfig phb(String field, PhbLayout p, List<HostPciDevice> hostDevices,
-            Map<String, Integer> byAddress) {
+            Map<String, Integer> byAddress, boolean realHost) {
         if (!p.getPciBridgesList().isEmpty()) {
             throw new InvalidVmConfigException(field + ".pci_bridges", "devices behind guest PCI-to-PCI bridges "
                     + "are not implemented in the engine");
@@ -67,7 +76,7 @@ public final class PciLayoutMapper {
         for (int k = 0; k < p.getDevicesCount(); k++) {
             PlacedDevice placed = p.getDevices(k);
             int j = hostIndex(field + ".devices[" + k + "].host_address", placed.getHostAddress(), byAddress);
-            devices.add(device("devices[" + j + "]", placed, hostDevices.get(j)));
+            devices.add(device("devices[" + j + "]", placed, hostDevices.get(j), realHost));
         }
         Optional<NvLink2Phb> nvlink2 = Optional.empty();
         if (p.getNv2Ram().getSize() != 0 && p.getNv2Atsd().getSize() != 0 && p.getGpuSlotsCount() > 0) {
@@ -87,22 +96,21 @@ public final class PciLayoutMapper {
         return j;
     }
 
-    private static PassthroughDevice device(String field, PlacedDevice placed, HostPciDevice host) {
+    private static PassthroughDevice device(String field, PlacedDevice placed, HostPciDevice host,
+            boolean realHost) {
         if (!placed.getBridgePathList().isEmpty()) {
             throw new InvalidVmConfigException(field + ".guest_bridge_path", "device " + host.getAddress()
                     + " sits behind a guest PCI-to-PCI bridge, which the engine does not implement");
-        }
-        if (host.hasNvlink2() && host.getNvlink2().getBackingPath().startsWith(VFIO_GROUPS)) {
-            throw new InvalidVmConfigException(field + ".nvlink2.backing_path", "device " + host.getAddress()
-                    + " is on a real host (" + host.getNvlink2().getBackingPath() + "): the engine needs the VFIO "
-                    + "device file, which device-service does not hand over yet");
         }
         DeviceModel model = switch (host.getKind()) {
             case DEVICE_KIND_NVLINK2_GPU -> DeviceModel.TESLA_V100;
             case DEVICE_KIND_NVLINK2_BRIDGE -> DeviceModel.NPU2_BRIDGE;
             default -> DeviceModel.PLAIN;
         };
-        if (model == DeviceModel.TESLA_V100) {
+        OptionalInt vfioGroup = OptionalInt.empty();
+        if (realHost) {
+            vfioGroup = OptionalInt.of(vfioGroup(field, host));
+        } else if (model == DeviceModel.TESLA_V100) {
             try {
                 SimulatedConfigSpaces.teslaV100(host.getDeviceId(), false);
             } catch (IllegalArgumentException e) {
@@ -119,7 +127,23 @@ public final class PciLayoutMapper {
         }
         return new PassthroughDevice(host.getAddress(), placed.getDevfn(), role, placed.getPhandle(),
                 placed.getIommuGroup(), host.getVendorId(), host.getDeviceId(), host.getRevision(),
-                host.getClassCode(), host.getHeaderType(), model, host.getNvlink2().getLinkIndex(), Optional.empty());
+                host.getClassCode(), host.getHeaderType(), model, host.getNvlink2().getLinkIndex(), vfioGroup);
+    }
+
+    /** The IOMMU group of a real-host device: the engine opens /dev/vfio/N for it. */
+    private static int vfioGroup(String field, HostPciDevice host) {
+        if (host.getIommuGroup() < 0) {
+            throw new InvalidVmConfigException(field + ".iommu_group", "device " + host.getAddress()
+                    + " is in no IOMMU group: it cannot be passed through with VFIO");
+        }
+        if (vfioBacked(host)) {
+            Path named = Path.of(host.getNvlink2().getBackingPath());
+            if (!named.getFileName().toString().equals(Integer.toString(host.getIommuGroup()))) {
+                throw new InvalidVmConfigException(field + ".nvlink2.backing_path", "device " + host.getAddress()
+                        + " is in IOMMU group " + host.getIommuGroup() + " but its backing names " + named);
+            }
+        }
+        return host.getIommuGroup();
     }
 
     private static NvLink2Phb nvlink2(String field, PhbLayout p, List<HostPciDevice> hostDevices,

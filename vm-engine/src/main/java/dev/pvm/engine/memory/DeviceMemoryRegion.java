@@ -18,15 +18,35 @@ public final class DeviceMemoryRegion implements AutoCloseable {
     private final String name;
     private final long base;
     private final long size;
-    private final Arena arena;
+    private final Runnable unmap;
     private final MemorySegment segment;
 
-    private DeviceMemoryRegion(String name, long base, long size, Arena arena, MemorySegment segment) {
+    private DeviceMemoryRegion(String name, long base, long size, Runnable unmap, MemorySegment segment) {
         this.name = name;
         this.base = base;
         this.size = size;
-        this.arena = arena;
+        this.unmap = unmap;
         this.segment = segment;
+    }
+
+    /**
+     * Puts a mapping made elsewhere at guest physical {@code base}: on a real host the mmap of a VFIO device fd's
+     * region (GPU RAM, an ATSD page), which has no file to open by path.
+     *
+     * @param mapping the host mapping, shared with the device
+     * @param unmap   undoes the mapping; {@link #close} runs it
+     * @throws IllegalArgumentException when the guest range wraps around or is negative
+     */
+    public static DeviceMemoryRegion of(String name, long base, MemorySegment mapping, Runnable unmap) {
+        checkGuestRange(name, base, mapping.byteSize());
+        return new DeviceMemoryRegion(name, base, mapping.byteSize(), unmap, mapping);
+    }
+
+    private static void checkGuestRange(String name, long base, long size) {
+        if (base < 0 || base + size < base) {
+            throw new IllegalArgumentException(String.format("%s: bad guest range base=0x%x size=0x%x", name, base,
+                    size));
+        }
     }
 
     /**
@@ -37,16 +57,13 @@ public final class DeviceMemoryRegion implements AutoCloseable {
      * @throws IOException              when the file cannot be opened or mapped (the path in the message)
      */
     public static DeviceMemoryRegion map(String name, long base, HostFileRange range) throws IOException {
-        if (base < 0 || base + range.size() < base) {
-            throw new IllegalArgumentException(String.format("%s: bad guest range base=0x%x size=0x%x", name, base,
-                    range.size()));
-        }
+        checkGuestRange(name, base, range.size());
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(range.file(), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             // READ_WRITE maps MAP_SHARED: stores reach the file (and every other mapping of it).
             MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, range.offset(), range.size(), arena);
-            return new DeviceMemoryRegion(name, base, range.size(), arena, segment);
+            return new DeviceMemoryRegion(name, base, range.size(), arena::close, segment);
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -79,7 +96,7 @@ public final class DeviceMemoryRegion implements AutoCloseable {
     /** Unmaps the region; it must not be used afterwards. */
     @Override
     public void close() {
-        arena.close();
+        unmap.run();
     }
 
     @Override

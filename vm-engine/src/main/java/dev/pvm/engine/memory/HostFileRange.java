@@ -13,6 +13,9 @@ import java.nio.file.Path;
  */
 public record HostFileRange(Path file, long offset, long size) {
 
+    /** Where a real host's VFIO group files live: /dev/vfio/N. */
+    private static final Path VFIO_DIRECTORY = Path.of("/dev/vfio");
+
     /**
      * @throws IllegalArgumentException for a negative offset or a non-positive size
      */
@@ -21,5 +24,14 @@ public record HostFileRange(Path file, long offset, long size) {
             throw new IllegalArgumentException(String.format("bad range of %s: offset 0x%x size 0x%x", file, offset,
                     size));
         }
+    }
+
+    /**
+     * Whether {@code file} is a real host's VFIO group file ({@code /dev/vfio/N}): such a range cannot be mapped by
+     * path; the engine maps the region of the device fd it gets through that group.
+     */
+    public static boolean isVfioGroup(Path file) {
+        return file.getParent() != null && file.getParent().equals(VFIO_DIRECTORY)
+                && file.getFileName().toString().matches("\\d+");
     }
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.TextFormat;
+import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.devices.pci.PassthroughUnavailableException;
+import dev.pvm.engine.devices.pci.SimulatedVfioHosts;
 import dev.pvm.engine.fdt.DtsPrinter;
 import dev.pvm.engine.fdt.FdtNode;
 import dev.pvm.engine.fdt.FdtReader;
@@ -15,6 +18,9 @@ import dev.pvm.engine.testing.ExternalTools;
 import dev.pvm.engine.testing.TestResources;
 import dev.pvm.proto.common.v1.HostPciDevice;
 import dev.pvm.proto.engine.v1.CreateRequest;
+import dev.pvm.vfio.simulated.SimulatedVfioHost;
+import dev.pvm.vfio.simulated.SimulatedVfioKernel;
+import io.grpc.Status;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -226,6 +232,72 @@ class NvLink2MachineTest {
             byte[] launch = Arrays.copyOf(Files.readAllBytes(dir.resolve("0007:00:00.0.atsd")), 8);
             assertThat(ByteBuffer.wrap(launch).order(ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(1);
         }
+    }
+
+    /** The fixture as device-service publishes a real host: every NVLink2 backing is the device's VFIO group file. */
+    private static CreateRequest realHostRequest(String name) throws IOException {
+        CreateRequest.Builder b = CreateRequest.newBuilder();
+        TextFormat.merge(TestResources.text("/nvlink2/" + name + ".create.txtpb"), b);
+        for (HostPciDevice.Builder d : b.getDevicesBuilderList()) {
+            if (!d.getNvlink2().getBackingPath().isEmpty()) {
+                d.getNvlink2Builder().setBackingPath("/dev/vfio/" + d.getIommuGroup()).setBackingOffset(9L << 40);
+            }
+        }
+        return b.build();
+    }
+
+    private static SpaprMachine realHostMachine(MachineConfig config, SimulatedVfioHost host) {
+        return SpaprMachine.create(config, (b, o, l) -> { }, Clock.systemUTC(), ExecutionMode.fromSystemProperty(),
+                () -> new SimulatedVfioKernel(host));
+    }
+
+    /**
+     * The real-host path end to end against the simulated kernel: the engine opens container, groups and device
+     * fds itself, builds the same device tree from config space read through the device fds, maps GPU RAM and ATSD
+     * pages from the device fds, and holds the groups until the machine is closed.
+     */
+    @Test
+    void onARealHostTheEngineTakesTheDevicesThroughVfio() throws IOException {
+        String scenario = "ac922-2phb-shared-groups-pseries-4.1";
+        CreateRequest request = realHostRequest(scenario);
+        SimulatedVfioHost host = SimulatedVfioHosts.of(request.getDevicesList(), dir, dir.resolve("locks"));
+        MachineConfig config = CreateRequestMapper.toConfig(request);
+        try (SpaprMachine m = realHostMachine(config, host)) {
+            assertThat(m.deviceTree()).as("the tree of the simulated path, config space now read with pread")
+                    .isEqualTo(Files.readAllBytes(TestResources.moduleDir()
+                            .resolve("src/test/resources/fdt/golden/nvlink2-" + scenario + ".dtb")));
+            m.memory().store64(0x420000000000L + 0x1000, 0x5555_aaaa_1234_5678L, ByteOrder.LITTLE_ENDIAN);
+            try (FileChannel ch = FileChannel.open(dir.resolve("0004:04:00.0.gpu-ram"), StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                ch.read(b, 0x1000);
+                assertThat(b.getLong(0)).isEqualTo(0x5555_aaaa_1234_5678L);
+            }
+            m.memory().store64(0x800000120000L, 1, ByteOrder.LITTLE_ENDIAN);
+            byte[] launch = Arrays.copyOf(Files.readAllBytes(dir.resolve("0007:00:00.0.atsd")), 8);
+            assertThat(ByteBuffer.wrap(launch).order(ByteOrder.LITTLE_ENDIAN).getLong()).isEqualTo(1);
+
+            // A second VM (another process on the host) finds the groups busy: FAILED_PRECONDITION naming them.
+            assertThatThrownBy(() -> realHostMachine(config, host))
+                    .isInstanceOfSatisfying(PassthroughUnavailableException.class, e -> {
+                        assertThat(e.iommuGroup()).isZero();
+                        Status status = GrpcErrors.toStatus(e).getStatus();
+                        assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                        assertThat(status.getDescription()).contains("0004:04:00.0").contains("IOMMU group 0")
+                                .contains("EBUSY");
+                    });
+        }
+        realHostMachine(config, host).close(); // the first VM gave its groups back
+    }
+
+    @Test
+    void aRealHostDeviceWhoseBackingNamesAnotherGroupIsRefused() throws IOException {
+        CreateRequest good = realHostRequest("spec13-pseries-4.1");
+        CreateRequest.Builder bad = good.toBuilder();
+        bad.getDevicesBuilder(4).getNvlink2Builder().setBackingPath("/dev/vfio/77");
+        assertThatThrownBy(() -> CreateRequestMapper.toConfig(bad.build()))
+                .isInstanceOfSatisfying(InvalidVmConfigException.class,
+                        e -> assertThat(e.field()).isEqualTo("devices[4].nvlink2.backing_path"))
+                .hasMessageContaining("/dev/vfio/77");
     }
 
     @Test

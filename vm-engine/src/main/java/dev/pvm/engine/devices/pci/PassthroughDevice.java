@@ -1,7 +1,6 @@
 package dev.pvm.engine.devices.pci;
 
-import dev.pvm.engine.memory.HostFileRange;
-import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A host PCI function passed through on a PHB, where the layout placed it.
@@ -18,11 +17,12 @@ import java.util.Optional;
  * @param headerType   header type without the multifunction bit
  * @param model        the config model of a simulated function
  * @param npuLinkIndex bridges: the link's index on its NPU (0 otherwise)
- * @param vfioConfig   on a real host, the VFIO config region; empty for a simulated function
+ * @param vfioGroup    on a real host, the IOMMU group through whose VFIO device fd the engine reaches the function
+ *                     (config space, regions); empty for a simulated function
  */
 public record PassthroughDevice(String hostAddress, int devfn, PciDeviceRole role, int phandle, int iommuGroup,
         int vendorId, int deviceId, int revision, int classCode, int headerType, DeviceModel model,
-        int npuLinkIndex, Optional<HostFileRange> vfioConfig) {
+        int npuLinkIndex, OptionalInt vfioGroup) {
 
     /** Guest device (slot) number. */
     public int slot() {

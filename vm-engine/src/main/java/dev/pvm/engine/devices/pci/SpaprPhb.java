@@ -1,9 +1,5 @@
 package dev.pvm.engine.devices.pci;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -17,25 +13,40 @@ import java.util.Set;
  * with a config space. Devices behind guest PCI-to-PCI bridges are not modelled (the mapper refuses them).
  *
  * <p>A reset puts every simulated function's config space back to its power-on state (BARs unassigned,
- * command register clear), as a PCI reset does, and revokes every mapping of the DMA window.
+ * command register clear), as a PCI reset does, and revokes every mapping of the DMA window. A function on a real
+ * host reaches its config space through its VFIO device fd, which the machine's {@link VfioPassthrough} holds.
  *
  * <p>The PHB has QEMU's default 32-bit DMA window: the layout's {@code dma32} window of 4 KiB TCEs behind its
  * first LIOBN (spapr_phb_realize's tcet for SPAPR_PCI_LIOBN(index, 0)). The second LIOBN, QEMU's dynamic DMA
  * window, stays without a table: the engine offers no DDW RTAS calls to create it.
  */
-public final class SpaprPhb implements AutoCloseable {
+public final class SpaprPhb {
 
     /** QEMU's SPAPR_TCE_PAGE_SHIFT: the default window's TCEs map 4 KiB pages. */
     public static final int DMA_PAGE_SHIFT = 12;
 
     private final PhbConfig config;
     private final Map<Integer, PciFunction> functions = new LinkedHashMap<>();
-    private final List<FileChannel> vfioFiles = new ArrayList<>();
+    private final VfioPassthrough vfio;
     private final TceTable dmaWindow;
 
-    /** @throws IllegalArgumentException when the layout gives the PHB no LIOBN or an unusable DMA window */
+    /**
+     * A PHB whose functions are all simulated.
+     *
+     * @throws IllegalArgumentException when the layout gives the PHB no LIOBN or an unusable DMA window
+     */
     public SpaprPhb(PhbConfig config) {
+        this(config, VfioPassthrough.none());
+    }
+
+    /**
+     * @param vfio holds the VFIO device fds of the functions that have a VFIO group
+     * @throws IllegalArgumentException when the layout gives the PHB no LIOBN or an unusable DMA window, or a
+     *                                  function with a VFIO group is not held by {@code vfio}
+     */
+    public SpaprPhb(PhbConfig config, VfioPassthrough vfio) {
         this.config = config;
+        this.vfio = vfio;
         if (config.liobns().isEmpty()) {
             throw new IllegalArgumentException("PHB " + config.index() + " has no LIOBN for its DMA window");
         }
@@ -65,7 +76,7 @@ public final class SpaprPhb implements AutoCloseable {
         Set<Integer> sharedSlots = sharedSlots();
         for (PassthroughDevice d : config.devices()) {
             PciFunction existing = functions.get(d.devfn());
-            if (existing != null && d.vfioConfig().isPresent()) {
+            if (existing != null && d.vfioGroup().isPresent()) {
                 continue;
             }
             functions.put(d.devfn(), new PciFunction(d, configSpace(d, sharedSlots.contains(d.slot()))));
@@ -85,16 +96,8 @@ public final class SpaprPhb implements AutoCloseable {
     }
 
     private PciConfigSpace configSpace(PassthroughDevice d, boolean multifunction) {
-        if (d.vfioConfig().isPresent()) {
-            try {
-                FileChannel channel = FileChannel.open(d.vfioConfig().get().file(), StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                vfioFiles.add(channel);
-                return new VfioConfigRegion(channel, d.vfioConfig().get().offset(),
-                        (int) d.vfioConfig().get().size());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot open the VFIO device of " + d.hostAddress(), e);
-            }
+        if (d.vfioGroup().isPresent()) {
+            return vfio.configSpace(d.hostAddress(), multifunction);
         }
         return switch (d.model()) {
             case TESLA_V100 -> SimulatedConfigSpaces.teslaV100(d.deviceId(), multifunction);
@@ -112,17 +115,5 @@ public final class SpaprPhb implements AutoCloseable {
     /** The functions in the layout's walk order. */
     public List<PciFunction> functions() {
         return Collections.unmodifiableList(new ArrayList<>(functions.values()));
-    }
-
-    @Override
-    public void close() {
-        for (FileChannel c : vfioFiles) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                // Closing a device file we only read and wrote through: nothing left to save.
-            }
-        }
-        vfioFiles.clear();
     }
 }

@@ -22,9 +22,11 @@ import dev.pvm.engine.cpu.translate.MachineCodePages;
 import dev.pvm.engine.cpu.translate.TranslatorExecutor;
 import dev.pvm.engine.devices.nvlink2.GpuSlot;
 import dev.pvm.engine.devices.nvlink2.NvLink;
+import dev.pvm.engine.devices.pci.PassthroughUnavailableException;
 import dev.pvm.engine.devices.pci.PciConfigRtas;
 import dev.pvm.engine.devices.pci.PhbConfig;
 import dev.pvm.engine.devices.pci.SpaprPhb;
+import dev.pvm.engine.devices.pci.VfioPassthrough;
 import dev.pvm.engine.devices.vty.ConsoleSink;
 import dev.pvm.engine.devices.vty.SpaprVty;
 import dev.pvm.engine.devices.xics.Xics;
@@ -48,6 +50,7 @@ import dev.pvm.engine.machine.MemoryNode;
 import dev.pvm.engine.machine.RunOutcome;
 import dev.pvm.engine.memory.AddressSpace;
 import dev.pvm.engine.memory.DeviceMemoryRegion;
+import dev.pvm.engine.memory.HostFileRange;
 import dev.pvm.engine.memory.RamRegion;
 import dev.pvm.engine.rtas.ConsoleRtas;
 import dev.pvm.engine.rtas.CpuControl;
@@ -61,11 +64,14 @@ import dev.pvm.engine.rtas.RtasTable;
 import dev.pvm.engine.rtas.TimeOfDayRtas;
 import java.io.IOException;
 import java.security.SecureRandom;
+import dev.pvm.vfio.JnaVfioKernel;
+import dev.pvm.vfio.VfioKernel;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /**
  * A pseries (sPAPR) machine: guest RAM, vCPUs, the vty console, the hypercall and RTAS tables, and the device
@@ -116,6 +122,8 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private final RtasTable rtas;
     private final List<SpaprVty> terminals;
     private final List<SpaprPhb> phbs;
+    /** The real-host devices' VFIO container, groups and device fds (holds nothing on a simulated host). */
+    private final VfioPassthrough vfio;
     private final Xics xics;
     private final VpaHcalls vpa;
     private final byte[] rtasStub;
@@ -137,12 +145,13 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
     private boolean resetting;
 
     private SpaprMachine(MachineConfig config, CpuModel cpuModel, AddressSpace memory, ConsoleSink console,
-            Clock clock, ExecutionMode mode) {
+            Clock clock, ExecutionMode mode, VfioPassthrough vfio) {
         this.config = config;
+        this.vfio = vfio;
         this.cpuModel = cpuModel;
         this.memory = memory;
         this.terminals = List.of(new SpaprVty(SpaprVty.DEFAULT_REG, console));
-        this.phbs = config.phbs().stream().map(SpaprPhb::new).toList();
+        this.phbs = config.phbs().stream().map(p -> new SpaprPhb(p, vfio)).toList();
 
         this.hcalls = new HcallTable();
         this.rtas = new RtasTable(memory);
@@ -246,6 +255,19 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
      * taken from the {@code pvm.cpu.mode} system property (the {@code boot} command's {@code --cpu-mode}).
      */
     public static SpaprMachine create(MachineConfig config, ConsoleSink console, Clock clock, ExecutionMode mode) {
+        return create(config, console, clock, mode, JnaVfioKernel::new);
+    }
+
+    /**
+     * As {@link #create(MachineConfig, ConsoleSink, Clock, ExecutionMode)}, reaching real-host devices through
+     * {@code vfioKernel} (asked for only when a device has a VFIO group; tests give a simulated kernel).
+     *
+     * @throws dev.pvm.engine.devices.pci.PassthroughUnavailableException when a device's VFIO group cannot be
+     *                                                                    taken (busy, not viable, ...)
+     */
+    public static SpaprMachine create(MachineConfig config, ConsoleSink console, Clock clock, ExecutionMode mode,
+            Supplier<VfioKernel> vfioKernel) {
+        VfioPassthrough vfio = VfioPassthrough.open(vfioKernel, config.phbs());
         List<RamRegion> regions = new ArrayList<>();
         try {
             for (MemoryNode node : config.memory()) {
@@ -253,10 +275,24 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
             }
         } catch (RuntimeException e) {
             regions.forEach(RamRegion::close);
+            vfio.close();
             throw new InvalidVmConfigException("spec.memory_mib", "cannot allocate guest RAM: " + e.getMessage(), e);
         }
-        AddressSpace memory = withDeviceMemory(config, regions);
-        SpaprMachine machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock, mode);
+        AddressSpace memory;
+        SpaprMachine machine;
+        try {
+            memory = withDeviceMemory(config, regions, vfio);
+        } catch (RuntimeException e) {
+            vfio.close();
+            throw e;
+        }
+        try {
+            machine = new SpaprMachine(config, CpuModel.POWER9, memory, console, clock, mode, vfio);
+        } catch (RuntimeException e) {
+            memory.close();
+            vfio.close();
+            throw e;
+        }
         try {
             machine.reset();
         } catch (RuntimeException e) {
@@ -270,8 +306,9 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
      * The address space: RAM plus, for every PHB with NVLink2, each GPU's RAM and each bridge's ATSD page mapped
      * from their host files at the layout's guest addresses (spec 4.3 step 3). The layout is fixed for the VM's
      * life, so the mappings are made once; QEMU's unmap/remap at every PHB reset would map the same ranges again.
+     * On a real host the ranges are the VFIO device fds' regions, mapped through {@code vfio}.
      */
-    private static AddressSpace withDeviceMemory(MachineConfig config, List<RamRegion> ram) {
+    private static AddressSpace withDeviceMemory(MachineConfig config, List<RamRegion> ram, VfioPassthrough vfio) {
         List<DeviceMemoryRegion> devices = new ArrayList<>();
         try {
             for (PhbConfig phb : config.phbs()) {
@@ -279,22 +316,35 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
                     continue;
                 }
                 for (GpuSlot slot : phb.nvlink2().get().slots()) {
-                    devices.add(DeviceMemoryRegion.map("GPU RAM of " + slot.gpuAddress(), slot.ram().base(),
-                            slot.gpuRam()));
+                    devices.add(deviceMemory(vfio, "GPU RAM of " + slot.gpuAddress(), slot.gpuAddress(), true,
+                            slot.ram().base(), slot.gpuRam()));
                     for (NvLink link : slot.links()) {
                         if (link.atsd().isPresent()) {
-                            devices.add(DeviceMemoryRegion.map("ATSD page of " + link.bridgeAddress(),
-                                    link.atsdGpa(), link.atsd().get()));
+                            devices.add(deviceMemory(vfio, "ATSD page of " + link.bridgeAddress(),
+                                    link.bridgeAddress(), false, link.atsdGpa(), link.atsd().get()));
                         }
                     }
                 }
             }
             return new AddressSpace(ram, devices);
+        } catch (PassthroughUnavailableException e) {
+            ram.forEach(RamRegion::close);
+            devices.forEach(DeviceMemoryRegion::close);
+            throw e;
         } catch (IOException | RuntimeException e) {
             ram.forEach(RamRegion::close);
             devices.forEach(DeviceMemoryRegion::close);
             throw new InvalidVmConfigException("devices", "cannot map NVLink2 device memory: " + e.getMessage(), e);
         }
+    }
+
+    /** A simulated device's backing file, or on a real host its VFIO region (the range names the group file). */
+    private static DeviceMemoryRegion deviceMemory(VfioPassthrough vfio, String name, String hostAddress,
+            boolean gpu, long base, HostFileRange range) throws IOException {
+        if (HostFileRange.isVfioGroup(range.file())) {
+            return vfio.mapNvLink2(name, hostAddress, gpu, base, range.size());
+        }
+        return DeviceMemoryRegion.map(name, base, range);
     }
 
     /**
@@ -821,11 +871,11 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
         return vcpus[index].started;
     }
 
-    /** Frees guest RAM, unmaps device memory and closes the PHBs' device files. */
+    /** Frees guest RAM, unmaps device memory, then gives back the VFIO devices, groups and container. */
     @Override
     public void close() {
         mmu.close();
         memory.close();
-        phbs.forEach(SpaprPhb::close);
+        vfio.close();
     }
 }

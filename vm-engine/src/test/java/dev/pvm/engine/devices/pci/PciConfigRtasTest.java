@@ -11,6 +11,7 @@ import dev.pvm.engine.rtas.RtasTable;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class PciConfigRtasTest {
     static PassthroughDevice device(String address, int devfn, DeviceModel model, int vendor, int device,
             int linkIndex) {
         return new PassthroughDevice(address, devfn, PciDeviceRole.PCI, 0, 7, vendor, device, 0, 0, 0, model,
-                linkIndex, Optional.empty());
+                linkIndex, OptionalInt.empty());
     }
 
     static PhbConfig phbConfig() {
@@ -51,7 +52,6 @@ class PciConfigRtasTest {
     @AfterEach
     void close() {
         memory.close();
-        phb.close();
     }
 
     private int call(RtasService service, int nret, int... args) {

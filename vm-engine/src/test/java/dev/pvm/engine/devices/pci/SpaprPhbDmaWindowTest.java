@@ -12,18 +12,17 @@ class SpaprPhbDmaWindowTest {
 
     @Test
     void windowComesFromTheLayoutAndResetRevokesItsMappings() {
-        try (SpaprPhb phb = new SpaprPhb(PciConfigRtasTest.phbConfig())) {
-            TceTable window = phb.dmaWindow();
-            assertThat(window.liobn()).isEqualTo(0x80000100);
-            assertThat(window.busOffset()).isZero();
-            assertThat(window.windowSize()).isEqualTo(0x40000000L);
-            assertThat(window.size()).isEqualTo(262144);
-            window.put(window.index(0x7000), 0x12000 | TceTable.READ | TceTable.WRITE);
-            assertThat(window.translate(0x7010, true)).hasValue(0x12010);
-            phb.reset();
-            assertThat(window.translate(0x7010, true)).isEmpty();
-            assertThat(window.get(window.index(0x7000))).isZero();
-        }
+        SpaprPhb phb = new SpaprPhb(PciConfigRtasTest.phbConfig());
+        TceTable window = phb.dmaWindow();
+        assertThat(window.liobn()).isEqualTo(0x80000100);
+        assertThat(window.busOffset()).isZero();
+        assertThat(window.windowSize()).isEqualTo(0x40000000L);
+        assertThat(window.size()).isEqualTo(262144);
+        window.put(window.index(0x7000), 0x12000 | TceTable.READ | TceTable.WRITE);
+        assertThat(window.translate(0x7010, true)).hasValue(0x12010);
+        phb.reset();
+        assertThat(window.translate(0x7010, true)).isEmpty();
+        assertThat(window.get(window.index(0x7000))).isZero();
     }
 
     @Test
