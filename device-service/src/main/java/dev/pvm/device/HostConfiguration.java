@@ -4,6 +4,8 @@ import dev.pvm.device.api.DeviceGrpcService;
 import dev.pvm.device.catalog.AtsdLaunchCounter;
 import dev.pvm.device.catalog.DeviceCatalog;
 import dev.pvm.device.host.HostInventory;
+import dev.pvm.device.host.PciAddress;
+import dev.pvm.device.nvlink.NvLink2AnswerFile;
 import dev.pvm.device.nvlink.NvLink2RegionProbe;
 import dev.pvm.device.reservation.ReservationBook;
 import dev.pvm.device.reservation.ReservationSnapshotFile;
@@ -17,6 +19,8 @@ import dev.pvm.device.sysfs.SysfsDiscovery;
 import dev.pvm.vfio.JnaVfioKernel;
 import dev.pvm.vfio.VfioKernel;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -95,7 +99,10 @@ public class HostConfiguration {
   @Bean
   HostInventory hostInventory(HostSource source, VfioKernel kernel) {
     HostInventory discovered = new SysfsDiscovery(source.sysfsRoot(), source.pageSize()).discover(source.source());
-    HostInventory inventory = new NvLink2RegionProbe(kernel).probe(discovered);
+    // Groups holding reserved devices belong to running VMs' engines: the probe keeps their last answers.
+    Set<PciAddress> reserved = new ReservationSnapshotFile(source.stateDirectory()).load().reservations().keySet();
+    HostInventory inventory = new NvLink2RegionProbe(kernel,
+        Optional.of(new NvLink2AnswerFile(source.stateDirectory()))).probe(discovered, reserved);
     log.info("{}: {} PCI functions", source.source(), inventory.devices().size());
     return inventory;
   }
