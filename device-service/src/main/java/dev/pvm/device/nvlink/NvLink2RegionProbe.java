@@ -1,21 +1,21 @@
 package dev.pvm.device.nvlink;
 
 import dev.pvm.device.DeviceServiceException;
-import dev.pvm.vfio.VfioUnavailableException;
 import dev.pvm.device.host.DeviceClassifier;
 import dev.pvm.device.host.DeviceKind;
 import dev.pvm.device.host.HostDevice;
 import dev.pvm.device.host.HostInventory;
 import dev.pvm.device.host.NvLink2Details;
 import dev.pvm.device.host.PciAddress;
+import dev.pvm.vfio.NvLink2Regions;
 import dev.pvm.vfio.RegionCapability;
 import dev.pvm.vfio.RegionInfo;
-import dev.pvm.vfio.NvLink2Regions;
 import dev.pvm.vfio.VfioContainer;
 import dev.pvm.vfio.VfioDevice;
 import dev.pvm.vfio.VfioException;
 import dev.pvm.vfio.VfioGroup;
 import dev.pvm.vfio.VfioKernel;
+import dev.pvm.vfio.VfioUnavailableException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
