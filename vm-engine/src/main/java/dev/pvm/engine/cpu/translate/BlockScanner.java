@@ -17,11 +17,6 @@ import java.util.List;
  * instruction relocation the end of the 4 KiB page). A
  * conditional branch may fall through, so a unit holds several basic blocks and the loops among them.
  *
- * <p>An unconditional branch ends the unit only when no conditional branch already in it jumps further ahead:
- * GCC lays an if/else or a loop with inner loops out as {@code bc ELSE; ...; b JOIN; ELSE: ...}, and stopping
- * at the {@code b} would leave every trip through {@code ELSE} to the dispatcher (quicksort's partition loop
- * was five units chained at every iteration).
- *
  * <p>{@code sc} always forms a unit of its own: it calls the hypervisor or raises, and lockstep mode must
  * recognise it to run its side effects once.
  */
@@ -47,10 +42,6 @@ public final class BlockScanner {
         List<Integer> words = new ArrayList<>();
         List<InsnPattern> rows = new ArrayList<>();
         boolean relocated = (cpu.msr & Msr.IR) != 0;
-        long end = pc + 4L * maxInsns;
-        // The furthest forward target of a conditional branch scanned so far (addresses compare unsigned: the
-        // kernel's are above 2^63).
-        long pending = pc;
         for (int n = 0; n < maxInsns; n++) {
             long a = pc + 4L * n;
             // With instruction relocation the next page may map anywhere: a unit stays within one page.
@@ -74,13 +65,7 @@ public final class BlockScanner {
             }
             words.add(w);
             rows.add(row);
-            if (row.mnemonic().equals("BC")) {
-                long target = directTarget(row, w, a);
-                if (Long.compareUnsigned(target, pending) > 0 && Long.compareUnsigned(target, end) < 0) {
-                    pending = target;
-                }
-            }
-            if (sc || (endsUnit(row, w) && Long.compareUnsigned(pending, a) <= 0)) {
+            if (sc || endsUnit(row, w)) {
                 break;
             }
         }
