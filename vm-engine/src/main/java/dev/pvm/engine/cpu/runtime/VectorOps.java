@@ -489,19 +489,4 @@ public final class VectorOps {
     public static void doubleLanes(CpuState cpu, int t, int a, int b, int op) {
         set(cpu, t, lane(op, cpu.vsrHi[a], cpu.vsrHi[b]), lane(op, cpu.vsrLo[a], cpu.vsrLo[b]));
     }
-
-    // ------------------------------------------------------------------------------------------ loads
-
-    /** The four words of a little-endian doubleword load in element order (lxvw4x/stxvw4x, Book I 7.6.1.1). */
-    @HelperEffect(Effect.PURE)
-    public static long swapWords(long x) {
-        return Long.rotateLeft(x, 32);
-    }
-
-    /** The four halfwords of a little-endian doubleword load in element order (lxvh8x/stxvh8x). */
-    @HelperEffect(Effect.PURE)
-    public static long reverseHalfwords(long x) {
-        long w = Long.rotateLeft(x, 32);
-        return (w & 0xFFFF_0000_FFFF_0000L) >>> 16 | (w & 0x0000_FFFF_0000_FFFFL) << 16;
-    }
 }

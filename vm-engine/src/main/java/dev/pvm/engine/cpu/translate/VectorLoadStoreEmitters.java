@@ -1,24 +1,20 @@
 package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.isa.InsnPattern;
-import dev.pvm.engine.cpu.runtime.VectorOps;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 
 /**
- * Inline VMX and VSX vector loads and stores (Book I 6.7.2, 7.6.1.1-7.6.1.3) as two 8-byte accesses through the
- * unit memory's entry points, at EA then EA+8 as the interpreter makes them, so a fault leaves the same state:
- * the EA is computed into a temporary, the first doubleword loaded is held in another, and the target VSR is
- * written only after both loads.
+ * Inline VMX and VSX vector loads and stores (Book I 6.7.2, 7.6.1.1-7.6.1.3) through the unit memory's entry
+ * points, access for access as the interpreter makes them (two 8-byte accesses at EA and EA+8 for quadwords and
+ * doublewords, one per element for the word, halfword and byte forms), so a fault leaves the same state and
+ * reports the same access: the EA is computed into a temporary, the first doubleword loaded is held in another,
+ * and the target VSR is written only after every load.
  *
  * <p>Byte order (Book I 6.7.1, 7.3.1): a quadword access (lvx, lxvx, lxv) moves the 16 bytes as one value, so in
  * little-endian mode the doubleword at EA is the VSR's low one, byte-reversed; the element forms load each
- * element in the current byte order into ascending elements: a little-endian doubleword with its words
- * (lxvw4x) or halfwords (lxvh8x) put back in element order; lxvb16x moves bytes in memory order.
+ * element in the current byte order into ascending elements; lxvb16x moves bytes in memory order.
  */
 final class VectorLoadStoreEmitters implements Opcodes {
-
-    private static final String OPS = Type.getInternalName(VectorOps.class);
 
     private VectorLoadStoreEmitters() {
     }
@@ -82,24 +78,72 @@ final class VectorLoadStoreEmitters implements Opcodes {
                 : row.hasField("dq") ? (int) row.field(field).extract(i) : row.field(field).raw(i);
     }
 
-    /** Pushes the doubleword at TEMP_A + {@code offset}, in element order for {@code layout}. */
+    /** Bytes per element of {@code layout}'s accesses. */
+    private static int elementSize(Layout layout) {
+        return switch (layout) {
+            case QUAD, DOUBLEWORDS -> 8;
+            case WORDS -> 4;
+            case HALFWORDS -> 2;
+            case BYTES -> 1;
+        };
+    }
+
+    /** The entry point of an access of {@code size} bytes. */
+    private static String entry(String kind, int size, boolean le) {
+        return size == 1 ? kind + "8" : kind + (size * 8) + (le ? "le" : "be");
+    }
+
+    /**
+     * Pushes the doubleword at TEMP_A + {@code offset}: one 8-byte load, or its elements loaded one by one in
+     * ascending address order, each shifted in below the ones before (element 0 is the most significant).
+     */
     private static void loadDoubleword(BytecodeEmitter e, int offset, boolean le, Layout layout) {
-        e.beginMemoryAccess();
+        int size = elementSize(layout);
+        if (size == 8) {
+            e.beginMemoryAccess();
+            address(e, offset);
+            e.endMemoryAccess(entry("load", 8, le), "(" + BytecodeEmitter.CPU_DESC + "J)J");
+            return;
+        }
+        e.mv().visitInsn(LCONST_0);
+        for (int k = 0; k < 8; k += size) {
+            e.pushInt(8 * size);
+            e.mv().visitInsn(LSHL);
+            e.beginMemoryAccess();
+            address(e, offset + k);
+            e.endMemoryAccess(entry("load", size, le), "(" + BytecodeEmitter.CPU_DESC + "J)I");
+            e.mv().visitInsn(I2L);
+            e.pushLong((1L << (8 * size)) - 1);
+            e.mv().visitInsn(LAND);
+            e.mv().visitInsn(LOR);
+        }
+    }
+
+    /** Stores VSR {@code vsr}'s doubleword {@code half} at TEMP_A + {@code offset}, as {@link #loadDoubleword}. */
+    private static void storeDoubleword(BytecodeEmitter e, String half, int vsr, int offset, boolean le,
+            Layout layout) {
+        int size = elementSize(layout);
+        for (int k = 0; k < 8; k += size) {
+            e.beginMemoryAccess();
+            address(e, offset + k);
+            e.loadCpu();
+            e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, half, "[J");
+            e.pushInt(vsr);
+            e.mv().visitInsn(LALOAD);
+            if (size < 8) {
+                e.pushInt(64 - 8 * (size + k)); // the entry point stores the value's low bytes
+                e.mv().visitInsn(LUSHR);
+            }
+            e.endMemoryAccess(entry("store", size, le), "(" + BytecodeEmitter.CPU_DESC + "JJ)V");
+        }
+    }
+
+    /** Pushes TEMP_A + {@code offset}. */
+    private static void address(BytecodeEmitter e, int offset) {
         e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_A);
         if (offset != 0) {
             e.pushLong(offset);
             e.mv().visitInsn(LADD);
-        }
-        e.endMemoryAccess(le ? "load64le" : "load64be", "(" + BytecodeEmitter.CPU_DESC + "J)J");
-        reorder(e, le, layout);
-    }
-
-    /** A little-endian doubleword's words or halfwords back in element order (its own inverse). */
-    private static void reorder(BytecodeEmitter e, boolean le, Layout layout) {
-        if (le && layout == Layout.WORDS) {
-            e.callStatic(OPS, "swapWords", "(J)J");
-        } else if (le && layout == Layout.HALFWORDS) {
-            e.callStatic(OPS, "reverseHalfwords", "(J)J");
         }
     }
 
@@ -140,20 +184,8 @@ final class VectorLoadStoreEmitters implements Opcodes {
                 e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_B);
                 e.mv().visitInsn(LASTORE);
             } else {
-                for (int k = 0; k < 2; k++) {
-                    e.beginMemoryAccess();
-                    e.mv().visitVarInsn(LLOAD, BytecodeEmitter.TEMP_A);
-                    if (k == 1) {
-                        e.pushLong(8);
-                        e.mv().visitInsn(LADD);
-                    }
-                    e.loadCpu();
-                    e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, k == 0 ? first : second, "[J");
-                    e.pushInt(vsr);
-                    e.mv().visitInsn(LALOAD);
-                    reorder(e, le, layout);
-                    e.endMemoryAccess(le ? "store64le" : "store64be", "(" + BytecodeEmitter.CPU_DESC + "JJ)V");
-                }
+                storeDoubleword(e, first, vsr, 0, le, layout);
+                storeDoubleword(e, second, vsr, 8, le, layout);
             }
             return true;
         });

@@ -1,5 +1,6 @@
 package dev.pvm.engine.cpu.translate;
 
+import dev.pvm.engine.cpu.Msr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -179,6 +180,24 @@ class InlineEmitterTest {
                 "lxvw4x 42,r22,r9", "stxvw4x 11,r23,r9", "lxvh8x 43,r20,r9", "stxvh8x 12,r21,r9",
                 "lxvb16x 44,r22,r9", "stxvb16x 13,r23,r9", "lxvdsx 45,r20,r9", "lxvd2x 14,0,r21",
                 "stxvd2x 46,0,r22", "lvx 15,r23,r9");
+    }
+
+    /**
+     * A faulting vector access inside a unit: beyond RAM (r5), or with only its second doubleword beyond it (r6:
+     * the first doubleword of a store is written, as the interpreter writes it).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lvx 1,r5,r4", "stvx 2,r5,r4", "lxvd2x 3,r5,r4", "stxvw4x 4,r5,r4", "lxv 5,16(r5)",
+        "stxvb16x 38,0,r5", "lxvdsx 6,r5,r4", "lxvd2x 39,0,r6", "stxvd2x 40,0,r6", "lxvx 41,0,r6", "stxvh8x 42,0,r6"})
+    void faultingVectorAccessLeavesPreciseState(String faulting) {
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, faulting, f -> {
+                f.code("addi r3,0,1", "addi r4,0,2", "addis r5,0,0x4000", "addis r6,0,0x10", "addi r6,r6,-8",
+                        "vaddubm 7,8,9", faulting, "addi r7,0,9", "vaddubm 10,11,12");
+                Differential.randomState(f, 11);
+                f.cpu.setMsr(f.cpu.msr | Msr.FP | Msr.VEC | Msr.VSX);
+            });
+        }
     }
 
     @ParameterizedTest
