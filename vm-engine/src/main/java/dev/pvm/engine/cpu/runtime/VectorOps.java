@@ -451,42 +451,4 @@ public final class VectorOps {
     public static void populationCountEach(CpuState cpu, int t, int b, int bits) {
         lanes(cpu, t, b, bits, POPULATION);
     }
-
-    // ------------------------------------------------------------------------------------------ VSX float
-
-    private static final long DEFAULT_NAN = 0x7FF8_0000_0000_0000L;
-    private static final long QUIET_BIT = 0x0008_0000_0000_0000L;
-
-    private static boolean isNaN(long bits) {
-        return (bits & Long.MAX_VALUE) > 0x7FF0_0000_0000_0000L;
-    }
-
-    /**
-     * One binary64 lane of xv{add,sub,mul,div}dp as the interpreter computes it: round to nearest, FPSCR not
-     * touched, a NaN result being the first NaN operand made quiet, else the default NaN (Book I 7.3.3).
-     */
-    private static long lane(int op, long x, long y) {
-        double p = Double.longBitsToDouble(x);
-        double q = Double.longBitsToDouble(y);
-        double r = switch (op) {
-            case 0 -> p + q;
-            case 1 -> p - q;
-            case 2 -> p * q;
-            default -> p / q;
-        };
-        if (r == r) {
-            return Double.doubleToRawLongBits(r);
-        }
-        return isNaN(x) ? x | QUIET_BIT : isNaN(y) ? y | QUIET_BIT : DEFAULT_NAN;
-    }
-
-    /**
-     * xvadddp, xvsubdp, xvmuldp, xvdivdp (Book I 7.6.1.5) on both doublewords.
-     *
-     * @param op 0 add, 1 subtract, 2 multiply, 3 divide
-     */
-    @HelperEffect(Effect.VECTOR)
-    public static void doubleLanes(CpuState cpu, int t, int a, int b, int op) {
-        set(cpu, t, lane(op, cpu.vsrHi[a], cpu.vsrHi[b]), lane(op, cpu.vsrLo[a], cpu.vsrLo[b]));
-    }
 }

@@ -6,7 +6,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * The VMX/VSX element, permute, compare and VSX float rows as calls to {@link VectorOps}: a handful of bytecodes
+ * The VMX/VSX element, permute and compare rows as calls to {@link VectorOps}: a handful of bytecodes
  * per instruction (the unit stays small) to a static helper HotSpot inlines, touching no guest register kept in
  * a local, so nothing is spilled around it (the interpreter fallback spills, reloads and allocates). Record-form
  * compares write CR6 in the unit's CR local (Book I 6.9.3).
@@ -129,10 +129,6 @@ final class VectorOpsEmitters implements Opcodes {
         binaryFlag(t, "VSR", "shiftQuad", 7, false);
         binaryFlag(t, "VSLO", "shiftQuad", 0x78, true);
         binaryFlag(t, "VSRO", "shiftQuad", 0x78, false);
-        binary(t, "XVADDDP", "doubleLanes", 0);
-        binary(t, "XVSUBDP", "doubleLanes", 1);
-        binary(t, "XVMULDP", "doubleLanes", 2);
-        binary(t, "XVDIVDP", "doubleLanes", 3);
         for (String name : new String[] {"VMRGEW", "VMRGOW"}) {
             t.bind(name, (e, row, i) -> {
                 operands(e, row, i, "vrt", "vra", "vrb");

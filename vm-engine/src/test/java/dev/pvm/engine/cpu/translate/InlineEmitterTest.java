@@ -167,8 +167,7 @@ class InlineEmitterTest {
                 "vsldoi 23,24,25,8", "vsldoi 26,27,26,13", "xxsldwi 50,51,52,1", "xxsldwi 1,2,3,2",
                 "vmrghb 27,28,29", "vmrglb 30,31,0", "vmrghh 1,2,3", "vmrglh 4,5,6", "vmrghw 7,8,9",
                 "vmrglw 10,11,10", "xxmrghw 53,54,55", "xxmrglw 4,5,6", "vmrgew 12,13,14", "vmrgow 15,16,17",
-                "addi r9,0,5", "lvsl 18,r20,r9", "lvsr 19,r21,r9", "lvsl 21,0,r9", "lvsr 22,0,r22",
-                "xvadddp 0,1,2", "xvsubdp 3,4,5", "xvmuldp 6,7,8", "xvdivdp 9,10,11", "xvmuldp 44,44,45");
+                "addi r9,0,5", "lvsl 18,r20,r9", "lvsr 19,r21,r9", "lvsl 21,0,r9", "lvsr 22,0,r22");
     }
 
     @ParameterizedTest
