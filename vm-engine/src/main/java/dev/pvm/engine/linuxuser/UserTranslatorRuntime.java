@@ -1,6 +1,7 @@
 package dev.pvm.engine.linuxuser;
 
 import static dev.pvm.engine.linuxuser.UserAddressSpace.PAGE_SHIFT;
+import static dev.pvm.engine.linuxuser.UserAddressSpace.PAGE_SIZE;
 import static dev.pvm.engine.linuxuser.UserAddressSpace.PROT_READ;
 import static dev.pvm.engine.linuxuser.UserAddressSpace.STORE_INLINE;
 
@@ -57,11 +58,14 @@ public final class UserTranslatorRuntime implements UnitMemory {
         this.storage = storage;
     }
 
-    /** Whether {@code size} bytes at {@code ea} lie in the space, on pages whose bytes all have {@code need}. */
+    /**
+     * Whether {@code size} bytes at {@code ea} lie in the space, within one page whose byte has {@code need}. An
+     * access that crosses a page (rare: only unaligned ones can) takes the slow path, so the fast path looks one
+     * page byte up, not two.
+     */
     private boolean inline(long ea, int size, int need) {
-        long last = ea + size - 1;
-        return ((ea | last) & outside) == 0
-                && (pages[(int) (ea >>> PAGE_SHIFT)] & pages[(int) (last >>> PAGE_SHIFT)] & need) != 0;
+        return (ea & outside) == 0 && (ea & (PAGE_SIZE - 1)) <= PAGE_SIZE - size
+                && (pages[(int) (ea >>> PAGE_SHIFT)] & need) != 0;
     }
 
     @HelperEffect(Effect.MEMORY)

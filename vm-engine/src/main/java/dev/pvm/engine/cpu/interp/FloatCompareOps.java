@@ -14,8 +14,11 @@ final class FloatCompareOps {
     }
 
     static void bind(SemanticsBinder b) {
-        compare(b, "FCMPU", false);
-        compare(b, "FCMPO", true);
+        compare(b, "FCMPU", false, "fra", "frb");
+        compare(b, "FCMPO", true, "fra", "frb");
+        // xscmpudp/xscmpodp (Book I 7.6.1.7) compare doubleword 0 of two VSRs exactly as fcmpu/fcmpo.
+        compare(b, "XSCMPUDP", false, "xa", "xb");
+        compare(b, "XSCMPODP", true, "xa", "xb");
         b.bind("FTDIV", row -> {
             Field bf = row.field("bf");
             Field fra = row.field("fra");
@@ -37,11 +40,11 @@ final class FloatCompareOps {
      * fcmpu/fcmpo: an SNaN operand sets VXSNAN; fcmpo also sets VXVC for a QNaN operand, and for an SNaN one when
      * invalid-operation exceptions are disabled (VE=0).
      */
-    private static void compare(SemanticsBinder b, String name, boolean ordered) {
+    private static void compare(SemanticsBinder b, String name, boolean ordered, String first, String second) {
         b.bind(name, row -> {
             Field bf = row.field("bf");
-            Field fra = row.field("fra");
-            Field frb = row.field("frb");
+            Field fra = row.field(first);
+            Field frb = row.field(second);
             return (s, i) -> {
                 long a = s.fprBits(fra.raw(i));
                 long x = s.fprBits(frb.raw(i));
@@ -49,13 +52,7 @@ final class FloatCompareOps {
                 long exceptions = 0;
                 if (Binary64.isNaN(a) || Binary64.isNaN(x)) {
                     cc = 0b0001;
-                    boolean signalling = Binary64.isSignalling(a) || Binary64.isSignalling(x);
-                    if (signalling) {
-                        exceptions |= Fpscr.VXSNAN;
-                    }
-                    if (ordered && (!signalling || (s.fpscr & Fpscr.VE) == 0)) {
-                        exceptions |= Fpscr.VXVC;
-                    }
+                    exceptions = unorderedExceptions(a, x, ordered, s.fpscr);
                 } else {
                     double da = Double.longBitsToDouble(a);
                     double dx = Double.longBitsToDouble(x);
@@ -67,6 +64,22 @@ final class FloatCompareOps {
                 FloatingPoint.finish(s, false);
             };
         });
+    }
+
+    /**
+     * The invalid-operation exceptions of a compare with a NaN operand: VXSNAN for a signalling one; for an ordered
+     * compare also VXVC, for a signalling NaN only when invalid-operation exceptions are disabled (VE=0).
+     */
+    static long unorderedExceptions(long a, long b, boolean ordered, long fpscr) {
+        long exceptions = 0;
+        boolean signalling = Binary64.isSignalling(a) || Binary64.isSignalling(b);
+        if (signalling) {
+            exceptions |= Fpscr.VXSNAN;
+        }
+        if (ordered && (Binary64.isNaN(a) || Binary64.isNaN(b)) && (!signalling || (fpscr & Fpscr.VE) == 0)) {
+            exceptions |= Fpscr.VXVC;
+        }
+        return exceptions;
     }
 
     /** The unbiased exponent as ftdiv/ftsqrt read it: the exponent field minus 1023 (-1023 for denormals). */

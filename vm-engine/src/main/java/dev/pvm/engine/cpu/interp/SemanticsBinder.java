@@ -66,6 +66,7 @@ public final class SemanticsBinder {
         VectorPermuteOps.bind(b);
         VectorIntegerOps.bind(b);
         VsxFloatOps.bind(b);
+        VsxVectorFloatOps.bind(b);
         VectorFloatOps.bind(b);
         VectorCryptoOps.bind(b);
         VsxQuadOps.bind(b);

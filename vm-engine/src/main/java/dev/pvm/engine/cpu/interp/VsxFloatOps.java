@@ -1,30 +1,23 @@
 package dev.pvm.engine.cpu.interp;
 
-import static dev.pvm.engine.cpu.interp.VectorOperands.binary;
-import static dev.pvm.engine.cpu.interp.VectorOperands.unary;
-
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Fpscr;
 import dev.pvm.engine.cpu.fpu.Binary64;
 import dev.pvm.engine.cpu.fpu.BinaryFormat;
 import dev.pvm.engine.cpu.fpu.FloatArithmetic;
 import dev.pvm.engine.cpu.fpu.FloatConversions;
+import dev.pvm.engine.cpu.fpu.FloatConversions.IntegerFormat;
 import dev.pvm.engine.cpu.fpu.FpContext;
 import dev.pvm.engine.cpu.isa.Field;
-import java.util.function.DoubleBinaryOperator;
-import java.util.function.DoubleUnaryOperator;
 
 /**
- * VSX floating-point instructions (Power ISA v3.0B Book I 7.6.1.5-7.6.1.9): scalar double and single precision
- * arithmetic on doubleword 0 (the FPR view, read and written through {@link CpuState#fprBits}), vector double
- * (two doublewords) and single (four words) arithmetic, fused multiply-add rounded once, min/max, compares and
- * conversions. The scalar arithmetic, square root and multiply-add rows (and round to integral) follow
- * FPSCR[RN] and set the FPSCR like their FPR forms; the other rows round to nearest-even (FPSCR[RN]=0, the mode
- * Linux programs run in) and do not update the FPSCR exception flags yet.
+ * VSX scalar floating-point instructions (Power ISA v3.0B Book I 7.6.1.5-7.6.1.9) on doubleword 0 (the FPR view,
+ * read and written through {@link CpuState#fprBits}): double and single precision arithmetic, fused multiply-add
+ * rounded once, min/max, compares and conversions, rounding in FPSCR[RN] and setting the FPSCR like their FPR
+ * forms. The vector forms are {@link VsxVectorFloatOps}.
  *
- * <p>NaN results follow Book I 4.3.2 through {@link FloatBits#propagate}: the first NaN operand in the ISA's
- * order, quieted, else the default NaN. Multiply-add "A" forms compute XA*XB+XT, "M" forms XA*XT+XB; the
- * negative forms negate a non-NaN result.
+ * <p>NaN results follow Book I 4.3.2: the first NaN operand in the ISA's order, quieted, else the default NaN.
+ * Multiply-add "A" forms compute XA*XB+XT, "M" forms XA*XT+XB; the negative forms negate a non-NaN result.
  */
 final class VsxFloatOps {
 
@@ -44,8 +37,6 @@ final class VsxFloatOps {
         bindScalarMultiplyAdd(b);
         bindScalarMinMaxCompare(b);
         bindScalarConversions(b);
-        bindVectorArithmetic(b);
-        bindVectorConversions(b);
     }
 
     // ------------------------------------------------------------------------------------------------ scalar
@@ -126,15 +117,6 @@ final class VsxFloatOps {
         });
     }
 
-    static long arithmetic(DoubleBinaryOperator op, long x, long y) {
-        return FloatBits.propagate(op.applyAsDouble(d(x), d(y)), x, y);
-    }
-
-    private static final DoubleBinaryOperator ADD = Double::sum;
-    private static final DoubleBinaryOperator SUB = (x, y) -> x - y;
-    private static final DoubleBinaryOperator MUL = (x, y) -> x * y;
-    private static final DoubleBinaryOperator DIV = (x, y) -> x / y;
-
     private static void bindScalarArithmetic(SemanticsBinder b) {
         // Book I 7.6.1 pseudo-code: the scalar arithmetic rounds in FPSCR[RN], signals like fadd..fsqrt[s] and
         // sets FR, FI and FPRF; an enabled invalid or zero-divide exception leaves VSR[XT] unchanged.
@@ -151,7 +133,8 @@ final class VsxFloatOps {
         scalar1(b, "XSNABSDP", x -> x | Long.MIN_VALUE);
         scalar1(b, "XSNEGDP", x -> x ^ Long.MIN_VALUE);
         scalar2(b, "XSCPSGNDP", (x, y) -> (x & Long.MIN_VALUE) | (y & Long.MAX_VALUE));
-        scalar1(b, "XSRSP", FloatBits::roundToSingle);
+        // xsrsp: rounded to single precision in FPSCR[RN], as frsp (FPRF of the single result, FR, FI, OX, UX, XX).
+        scalarFp1(b, "XSRSP", true, 2, FloatConversions::roundToSingle);
         // Round to integral (Book I 7.6, xsrdpi[c|m|p|z]): like fri* (4.6.7.3) they set FPRF, clear FR and FI and
         // signal VXSNAN, without XX; xsrdpi rounds half away from zero. xsrdpic rounds in the current mode and,
         // unlike the others, reports an inexact result (XX, FI; FR when the magnitude grew).
@@ -172,31 +155,6 @@ final class VsxFloatOps {
             c.flags |= Fpscr.XX | Fpscr.FI | ((r & Long.MAX_VALUE) > (x & Long.MAX_VALUE) ? Fpscr.FR : 0);
         }
         return r;
-    }
-
-    static long roundIntegral(long x, DoubleUnaryOperator op) {
-        if (FloatBits.isNaN(x)) {
-            return FloatBits.quiet(x);
-        }
-        double v = d(x);
-        if (Math.abs(v) >= 0x1p52) {
-            return x;
-        }
-        return Double.doubleToRawLongBits(Math.copySign(op.applyAsDouble(v), v));
-    }
-
-    /**
-     * Fused multiply-add {@code m1*m2 + addend} rounded once, negated for the negative forms unless NaN. NaN
-     * precedence is m1, addend, m2 (the ISA's A, B, C order of fmadd: FRA, FRB, FRC).
-     */
-    static long multiplyAdd(long m1, long m2, long addend, boolean subtract, boolean negate) {
-        long c = subtract ? addend ^ Long.MIN_VALUE : addend;
-        double r = Math.fma(d(m1), d(m2), d(c));
-        if (Double.isNaN(r)) {
-            return FloatBits.propagate(r, m1, addend, m2);
-        }
-        long bits = Double.doubleToRawLongBits(r);
-        return negate ? bits ^ Long.MIN_VALUE : bits;
     }
 
     /**
@@ -278,56 +236,31 @@ final class VsxFloatOps {
         maxMinRow(b, "XSMINCDP", (x, y) -> d(x) < d(y) ? x : y);
         maxMinRow(b, "XSMAXJDP", (x, y) -> FloatBits.isNaN(x) ? x : FloatBits.isNaN(y) ? y : maxMin(x, y, true));
         maxMinRow(b, "XSMINJDP", (x, y) -> FloatBits.isNaN(x) ? x : FloatBits.isNaN(y) ? y : maxMin(x, y, false));
-        scalar2(b, "XSCMPEQDP", (x, y) -> d(x) == d(y) ? -1L : 0);
-        scalar2(b, "XSCMPGTDP", (x, y) -> d(x) > d(y) ? -1L : 0);
-        scalar2(b, "XSCMPGEDP", (x, y) -> d(x) >= d(y) ? -1L : 0);
-        for (String name : new String[] {"XSCMPUDP", "XSCMPODP"}) {
-            b.bind(name, row -> {
-                Field bf = row.field("bf");
-                Field ra = row.field("xa");
-                Field rb = row.field("xb");
-                return (s, i) -> {
-                    double x = d(s.fprBits(ra.raw(i)));
-                    double y = d(s.fprBits(rb.raw(i)));
-                    int c = Double.isNaN(x) || Double.isNaN(y) ? 1 : x < y ? 8 : x > y ? 4 : 2;
-                    s.setCrField(bf.raw(i), c);
-                };
-            });
-        }
+        // xscmp[eq|gt|ge]dp (Book I 7.6.1.7): all ones or zero; invalid-operation exceptions as fcmpu (eq) and
+        // fcmpo (gt, ge), an enabled one leaving the target unchanged.
+        scalarCompare(b, "XSCMPEQDP", false, (x, y) -> x == y);
+        scalarCompare(b, "XSCMPGTDP", true, (x, y) -> x > y);
+        scalarCompare(b, "XSCMPGEDP", true, (x, y) -> x >= y);
     }
 
-    /** Double to signed integer of {@code bits} bits, truncating; NaN gives the most negative (Book I 7.6.1.6). */
-    static long toSigned(double v, int bits) {
-        long min = bits == 64 ? Long.MIN_VALUE : Integer.MIN_VALUE;
-        long max = bits == 64 ? Long.MAX_VALUE : Integer.MAX_VALUE;
-        if (Double.isNaN(v)) {
-            return min;
-        }
-        return bits == 64 ? (long) v : Math.max(min, Math.min(max, (long) v));
+    @FunctionalInterface
+    private interface Relation {
+        boolean holds(double x, double y);
     }
 
-    /** Double to unsigned integer, truncating; NaN and negatives give 0, too large all ones. */
-    static long toUnsigned(double v, int bits) {
-        if (Double.isNaN(v) || v <= -1.0) {
-            return 0;
-        }
-        if (bits == 32) {
-            return v >= 0x1p32 ? 0xFFFF_FFFFL : (long) v;
-        }
-        if (v >= 0x1p64) {
-            return -1L;
-        }
-        return v >= 0x1p63 ? (long) (v - 0x1p63) ^ Long.MIN_VALUE : (long) v;
-    }
-
-    /** An unsigned 64-bit integer rounded once to double (or to single when {@code single}). */
-    static double fromUnsigned(long v, boolean single) {
-        if (v >= 0) {
-            return single ? (float) v : (double) v;
-        }
-        // Halve with a sticky bit so that the one rounding happens in the conversion.
-        long half = (v >>> 1) | (v & 1);
-        return single ? (float) half * 2.0f : (double) half * 2.0;
+    private static void scalarCompare(SemanticsBinder b, String name, boolean ordered, Relation relation) {
+        b.bind(name, row -> {
+            Field t = row.field("xt");
+            Field ra = row.field("xa");
+            Field rb = row.field("xb");
+            return (s, i) -> {
+                long x = s.fprBits(ra.raw(i));
+                long y = s.fprBits(rb.raw(i));
+                FpContext c = FloatingPoint.context(s);
+                c.flags = FloatCompareOps.unorderedExceptions(x, y, ordered, s.fpscr);
+                completeScalar(s, t.raw(i), relation.holds(d(x), d(y)) ? -1L : 0, c, false, 0);
+            };
+        });
     }
 
     private static long bothWords(long w) {
@@ -336,220 +269,51 @@ final class VsxFloatOps {
     }
 
     private static void bindScalarConversions(SemanticsBinder b) {
-        // xscvdpsp: the single result in word 0 and copied to word 1 (POWER9, as QEMU models it).
-        scalar1(b, "XSCVDPSP", x -> {
-            long w = FloatBits.toSingle(x) & 0xFFFF_FFFFL;
-            return w << 32 | w;
+        // xscvdpsp (Book I 7.6.1.6): rounded to single in FPSCR[RN] like frsp (FPRF of the single result, FR, FI,
+        // OX, UX, XX, VXSNAN); the word goes to word 0 and is copied to word 1 (POWER9, as QEMU models it).
+        b.bind("XSCVDPSP", row -> {
+            Field t = row.field("xt");
+            Field rb = row.field("xb");
+            return (s, i) -> {
+                FpContext c = FloatingPoint.context(s);
+                long r = FloatConversions.roundToSingle(s.fprBits(rb.raw(i)), c);
+                long w = FloatConversions.toSingleBits(r) & 0xFFFF_FFFFL;
+                if (FloatingPoint.complete(s, t.raw(i), w << 32 | w, c, true, 0, false)) {
+                    s.vsrLo[t.raw(i)] = 0;
+                    s.fpscr = Fpscr.withResultClass(s.fpscr, Fpscr.resultClass(r, true));
+                }
+            };
         });
         // xscvdpspn converts without rounding or exceptions (ConvertDPtoSP_NS, the stfs bit selection).
         scalar1(b, "XSCVDPSPN", x -> {
             long w = FloatBits.doubleToSingleBits(x) & 0xFFFF_FFFFL;
             return w << 32 | w;
         });
-        scalar1(b, "XSCVSPDP", x -> FloatBits.toDouble((int) (x >>> 32)));
+        // xscvspdp: exact, but a signalling NaN is quieted and sets VXSNAN; FPRF of the result, FR/FI unchanged.
+        scalarFp1(b, "XSCVSPDP", false, 1, (x, c) -> {
+            long v = FloatConversions.fromSingleBits((int) (x >>> 32));
+            if (FloatBits.isSignalling(v)) {
+                c.flags |= Fpscr.VXSNAN;
+                return FloatBits.quiet(v);
+            }
+            return v;
+        });
         scalar1(b, "XSCVSPDPN", x -> FloatBits.singleToDouble((int) (x >>> 32)));
-        scalar1(b, "XSCVSXDDP", x -> Double.doubleToRawLongBits((double) x));
-        scalar1(b, "XSCVUXDDP", x -> Double.doubleToRawLongBits(fromUnsigned(x, false)));
-        scalar1(b, "XSCVSXDSP", x -> FloatBits.singleToDouble(Float.floatToRawIntBits((float) x)));
-        scalar1(b, "XSCVUXDSP", x -> FloatBits.singleToDouble(Float.floatToRawIntBits((float) fromUnsigned(x, true))));
-        scalar1(b, "XSCVDPSXDS", x -> toSigned(d(x), 64));
-        scalar1(b, "XSCVDPUXDS", x -> toUnsigned(d(x), 64));
+        // Integer to floating point, rounded in FPSCR[RN] (FPRF, FR, FI, XX), as fcfid[u][s].
+        scalarFp1(b, "XSCVSXDDP", true, 1, (x, c) -> FloatConversions.fromInteger(x, true, BinaryFormat.DOUBLE, c));
+        scalarFp1(b, "XSCVUXDDP", true, 1, (x, c) -> FloatConversions.fromInteger(x, false, BinaryFormat.DOUBLE, c));
+        scalarFp1(b, "XSCVSXDSP", true, 2, (x, c) -> FloatConversions.fromInteger(x, true, BinaryFormat.SINGLE, c));
+        scalarFp1(b, "XSCVUXDSP", true, 2, (x, c) -> FloatConversions.fromInteger(x, false, BinaryFormat.SINGLE, c));
+        // Floating point to integer, truncating, as fcti*z: VXCVI (and VXSNAN), XX, FR, FI; FPRF undefined (kept).
+        scalarFp1(b, "XSCVDPSXDS", true, 0, (x, c) -> FloatConversions.toInteger(x, IntegerFormat.SIGNED_64,
+                Fpscr.ROUND_TOWARD_ZERO, c));
+        scalarFp1(b, "XSCVDPUXDS", true, 0, (x, c) -> FloatConversions.toInteger(x, IntegerFormat.UNSIGNED_64,
+                Fpscr.ROUND_TOWARD_ZERO, c));
         // The word result goes to word 1 of the target (where stxsiwx and mfvsrwz find it) and, as POWER9 and
         // QEMU do, to word 0 too.
-        scalar1(b, "XSCVDPSXWS", x -> bothWords(toSigned(d(x), 32)));
-        scalar1(b, "XSCVDPUXWS", x -> bothWords(toUnsigned(d(x), 32)));
-    }
-
-    // ------------------------------------------------------------------------------------------------ vector
-
-    @FunctionalInterface
-    private interface LaneOp {
-        long apply(long a, long b);
-    }
-
-    private static void lanes2(SemanticsBinder b, String name, int bits, LaneOp op) {
-        binary(b, name, (s, x, y) -> {
-            VectorRegister r = new VectorRegister();
-            for (int k = 0; k < 128 / bits; k++) {
-                r.set(bits, k, op.apply(x.get(bits, k), y.get(bits, k)));
-            }
-            return r;
-        });
-    }
-
-    private static void lanes1(SemanticsBinder b, String name, int bits, java.util.function.LongUnaryOperator op) {
-        unary(b, name, (s, x) -> {
-            VectorRegister r = new VectorRegister();
-            for (int k = 0; k < 128 / bits; k++) {
-                r.set(bits, k, op.applyAsLong(x.get(bits, k)));
-            }
-            return r;
-        });
-    }
-
-    @FunctionalInterface
-    private interface FloatOp {
-        float apply(float a, float b);
-    }
-
-    private static long single(FloatOp op, long x, long y) {
-        return FloatBits.propagate(op.apply(f((int) x), f((int) y)), (int) x, (int) y) & 0xFFFF_FFFFL;
-    }
-
-    /** A single-precision lane as a double (exact), and a double rounded to a single lane. */
-    private static long laneToDouble(long w) {
-        return FloatBits.toDouble((int) w);
-    }
-
-    private static long laneFromDouble(long d) {
-        return FloatBits.toSingle(d) & 0xFFFF_FFFFL;
-    }
-
-    private static void bindVectorArithmetic(SemanticsBinder b) {
-        lanes2(b, "XVADDDP", 64, (x, y) -> arithmetic(ADD, x, y));
-        lanes2(b, "XVSUBDP", 64, (x, y) -> arithmetic(SUB, x, y));
-        lanes2(b, "XVMULDP", 64, (x, y) -> arithmetic(MUL, x, y));
-        lanes2(b, "XVDIVDP", 64, (x, y) -> arithmetic(DIV, x, y));
-        lanes2(b, "XVADDSP", 32, (x, y) -> single(Float::sum, x, y));
-        lanes2(b, "XVSUBSP", 32, (x, y) -> single((p, q) -> p - q, x, y));
-        lanes2(b, "XVMULSP", 32, (x, y) -> single((p, q) -> p * q, x, y));
-        lanes2(b, "XVDIVSP", 32, (x, y) -> single((p, q) -> p / q, x, y));
-        lanes2(b, "XVMAXDP", 64, (x, y) -> maxMin(x, y, true));
-        lanes2(b, "XVMINDP", 64, (x, y) -> maxMin(x, y, false));
-        lanes2(b, "XVMAXSP", 32, (x, y) -> laneFromDouble(maxMin(laneToDoubleExact(x), laneToDoubleExact(y), true)));
-        lanes2(b, "XVMINSP", 32, (x, y) -> laneFromDouble(maxMin(laneToDoubleExact(x), laneToDoubleExact(y), false)));
-        lanes2(b, "XVCPSGNDP", 64, (x, y) -> (x & Long.MIN_VALUE) | (y & Long.MAX_VALUE));
-        lanes2(b, "XVCPSGNSP", 32, (x, y) -> (x & 0x8000_0000L) | (y & 0x7FFF_FFFFL));
-        lanes1(b, "XVSQRTDP", 64, x -> FloatBits.propagate(Math.sqrt(d(x)), x));
-        lanes1(b, "XVSQRTSP", 32, x -> FloatBits.propagate((float) Math.sqrt(f((int) x)), (int) x) & 0xFFFF_FFFFL);
-        lanes1(b, "XVABSDP", 64, x -> x & Long.MAX_VALUE);
-        lanes1(b, "XVNABSDP", 64, x -> x | Long.MIN_VALUE);
-        lanes1(b, "XVNEGDP", 64, x -> x ^ Long.MIN_VALUE);
-        lanes1(b, "XVABSSP", 32, x -> x & 0x7FFF_FFFFL);
-        lanes1(b, "XVNABSSP", 32, x -> x | 0x8000_0000L);
-        lanes1(b, "XVNEGSP", 32, x -> x ^ 0x8000_0000L);
-        for (String prefix : new String[] {"XVMADD", "XVMSUB", "XVNMADD", "XVNMSUB"}) {
-            boolean subtract = prefix.endsWith("SUB");
-            boolean negate = prefix.startsWith("XVN");
-            for (String form : new String[] {"A", "M"}) {
-                for (String precision : new String[] {"DP", "SP"}) {
-                    int bits = precision.equals("SP") ? 32 : 64;
-                    boolean aForm = form.equals("A");
-                    b.bind(prefix + form + precision, row -> {
-                        Field t = row.field("xt");
-                        Field ra = row.field("xa");
-                        Field rb = row.field("xb");
-                        return (s, i) -> {
-                            VectorRegister a = VectorRegister.ofVsr(s, ra.raw(i));
-                            VectorRegister bb = VectorRegister.ofVsr(s, rb.raw(i));
-                            VectorRegister tt = VectorRegister.ofVsr(s, t.raw(i));
-                            VectorRegister r = new VectorRegister();
-                            for (int k = 0; k < 128 / bits; k++) {
-                                long m1 = a.get(bits, k);
-                                long m2 = aForm ? bb.get(bits, k) : tt.get(bits, k);
-                                long add = aForm ? tt.get(bits, k) : bb.get(bits, k);
-                                r.set(bits, k, bits == 64 ? multiplyAdd(m1, m2, add, subtract, negate)
-                                        : multiplyAddSingle((int) m1, (int) m2, (int) add, subtract, negate));
-                            }
-                            r.toVsr(s, t.raw(i));
-                        };
-                    });
-                }
-            }
-        }
-        for (String name : new String[] {"XVCMPEQDP", "XVCMPGTDP", "XVCMPGEDP", "XVCMPEQSP", "XVCMPGTSP",
-                "XVCMPGESP"}) {
-            int bits = name.endsWith("SP") ? 32 : 64;
-            String relation = name.substring(5, 7);
-            b.bind(name, row -> {
-                Field t = row.field("xt");
-                Field ra = row.field("xa");
-                Field rb = row.field("xb");
-                Field rc = row.field("rc");
-                return (s, i) -> {
-                    VectorRegister x = VectorRegister.ofVsr(s, ra.raw(i));
-                    VectorRegister y = VectorRegister.ofVsr(s, rb.raw(i));
-                    VectorRegister r = new VectorRegister();
-                    for (int k = 0; k < 128 / bits; k++) {
-                        double p = bits == 64 ? d(x.get(64, k)) : f((int) x.get(32, k));
-                        double q = bits == 64 ? d(y.get(64, k)) : f((int) y.get(32, k));
-                        boolean holds = switch (relation) {
-                            case "EQ" -> p == q;
-                            case "GT" -> p > q;
-                            default -> p >= q;
-                        };
-                        r.set(bits, k, holds ? -1L : 0);
-                    }
-                    r.toVsr(s, t.raw(i));
-                    if (rc.raw(i) != 0) {
-                        VectorOperands.recordCr6(s, r);
-                    }
-                };
-            });
-        }
-    }
-
-    private static long laneToDoubleExact(long w) {
-        return FloatBits.singleToDouble((int) w);
-    }
-
-    private static long multiplyAddSingle(int m1, int m2, int addend, boolean subtract, boolean negate) {
-        int c = subtract ? addend ^ Integer.MIN_VALUE : addend;
-        float r = Math.fma(f(m1), f(m2), f(c));
-        if (Float.isNaN(r)) {
-            return FloatBits.propagate(r, m1, addend, m2) & 0xFFFF_FFFFL;
-        }
-        int bits = Float.floatToRawIntBits(r);
-        return (negate ? bits ^ Integer.MIN_VALUE : bits) & 0xFFFF_FFFFL;
-    }
-
-    private static void bindVectorConversions(SemanticsBinder b) {
-        // Between word lanes 0 and 2 and the two doublewords; a word result is written to both words of its
-        // doubleword (POWER9, as QEMU models it; the ISA leaves the odd word undefined).
-        doubleToWords(b, "XVCVDPSP", x -> FloatBits.toSingle(x) & 0xFFFF_FFFFL);
-        doubleToWords(b, "XVCVDPSXWS", x -> toSigned(d(x), 32) & 0xFFFF_FFFFL);
-        doubleToWords(b, "XVCVDPUXWS", x -> toUnsigned(d(x), 32));
-        doubleToWords(b, "XVCVSXDSP", x -> Float.floatToRawIntBits((float) x) & 0xFFFF_FFFFL);
-        doubleToWords(b, "XVCVUXDSP", x -> Float.floatToRawIntBits((float) fromUnsigned(x, true)) & 0xFFFF_FFFFL);
-        wordsToDouble(b, "XVCVSPDP", VsxFloatOps::laneToDouble);
-        wordsToDouble(b, "XVCVSXWDP", w -> Double.doubleToRawLongBits((int) w));
-        wordsToDouble(b, "XVCVUXWDP", w -> Double.doubleToRawLongBits(w & 0xFFFF_FFFFL));
-        wordsToDouble(b, "XVCVSPSXDS", w -> toSigned(f((int) w), 64));
-        wordsToDouble(b, "XVCVSPUXDS", w -> toUnsigned(f((int) w), 64));
-        lanes1(b, "XVCVSXDDP", 64, x -> Double.doubleToRawLongBits((double) x));
-        lanes1(b, "XVCVUXDDP", 64, x -> Double.doubleToRawLongBits(fromUnsigned(x, false)));
-        lanes1(b, "XVCVDPSXDS", 64, x -> toSigned(d(x), 64));
-        lanes1(b, "XVCVDPUXDS", 64, x -> toUnsigned(d(x), 64));
-        lanes1(b, "XVCVSXWSP", 32, w -> Float.floatToRawIntBits((float) (int) w) & 0xFFFF_FFFFL);
-        lanes1(b, "XVCVUXWSP", 32, w -> Float.floatToRawIntBits((float) (w & 0xFFFF_FFFFL)) & 0xFFFF_FFFFL);
-        lanes1(b, "XVCVSPSXWS", 32, w -> toSigned(f((int) w), 32) & 0xFFFF_FFFFL);
-        lanes1(b, "XVCVSPUXWS", 32, w -> toUnsigned(f((int) w), 32));
-        lanes1(b, "XVRDPI", 64, x -> roundIntegral(x, v -> Math.copySign(Math.floor(Math.abs(v) + 0.5), v)));
-        lanes1(b, "XVRDPIC", 64, x -> roundIntegral(x, Math::rint));
-        lanes1(b, "XVRDPIM", 64, x -> roundIntegral(x, Math::floor));
-        lanes1(b, "XVRDPIP", 64, x -> roundIntegral(x, Math::ceil));
-        lanes1(b, "XVRDPIZ", 64, x -> roundIntegral(x, v -> v < 0 ? Math.ceil(v) : Math.floor(v)));
-        lanes1(b, "XVRSPI", 32, w -> roundSingle(w, v -> Math.copySign(Math.floor(Math.abs(v) + 0.5), v)));
-        lanes1(b, "XVRSPIC", 32, w -> roundSingle(w, Math::rint));
-        lanes1(b, "XVRSPIM", 32, w -> roundSingle(w, Math::floor));
-        lanes1(b, "XVRSPIP", 32, w -> roundSingle(w, Math::ceil));
-        lanes1(b, "XVRSPIZ", 32, w -> roundSingle(w, v -> v < 0 ? Math.ceil(v) : Math.floor(v)));
-    }
-
-    private static long roundSingle(long w, DoubleUnaryOperator op) {
-        long r = roundIntegral(FloatBits.singleToDouble((int) w), op);
-        return FloatBits.toSingle(r) & 0xFFFF_FFFFL;
-    }
-
-    private static void doubleToWords(SemanticsBinder b, String name, java.util.function.LongUnaryOperator op) {
-        unary(b, name, (s, x) -> {
-            long w0 = op.applyAsLong(x.hi) & 0xFFFF_FFFFL;
-            long w2 = op.applyAsLong(x.lo) & 0xFFFF_FFFFL;
-            return new VectorRegister(w0 << 32 | w0, w2 << 32 | w2);
-        });
-    }
-
-    private static void wordsToDouble(SemanticsBinder b, String name, java.util.function.LongUnaryOperator op) {
-        unary(b, name, (s, x) -> new VectorRegister(op.applyAsLong(x.hi >>> 32), op.applyAsLong(x.lo >>> 32)));
+        scalarFp1(b, "XSCVDPSXWS", true, 0, (x, c) -> bothWords(FloatConversions.toInteger(x,
+                IntegerFormat.SIGNED_32, Fpscr.ROUND_TOWARD_ZERO, c)));
+        scalarFp1(b, "XSCVDPUXWS", true, 0, (x, c) -> bothWords(FloatConversions.toInteger(x,
+                IntegerFormat.UNSIGNED_32, Fpscr.ROUND_TOWARD_ZERO, c)));
     }
 }

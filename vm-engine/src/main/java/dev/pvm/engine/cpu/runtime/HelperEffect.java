@@ -29,6 +29,11 @@ public @interface HelperEffect {
          * {@code CpuState}, never in locals. Nothing to spill.
          */
         XER,
+        /**
+         * Reads and writes the VSRs (and VSCR) in {@code CpuState}, which translated code never keeps in locals.
+         * Nothing to spill.
+         */
+        VECTOR,
         /** Reads and writes any architected register: spill everything before, reload everything after. */
         CPU_STATE;
 

@@ -111,6 +111,21 @@ public final class BlockTranslator implements Opcodes {
         return touched;
     }
 
+    /** Every instruction of {@code unit}: inline where its row has an emitter, else a fallback. */
+    private void emitBody(BytecodeEmitter e, TranslationUnit unit, boolean counting) {
+        for (int i = 0; i < unit.length(); i++) {
+            e.beginInsn(i);
+            InsnPattern row = unit.rows()[i];
+            int word = unit.words()[i];
+            InsnEmitter emitter = inlinable(row, unit.mode()) ? emitters.emitter(row.id()) : null;
+            if (emitter == null || !emitter.emit(e, row, word)) {
+                Semantics semantics = interpreter.semantics(row.id());
+                e.fallback(counting ? stats.counting(row, semantics) : semantics, word,
+                        gprsTouchedByFallback(row, word));
+            }
+        }
+    }
+
     /**
      * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
      * @throws UnitTooLargeException when the unit's method is too large for HotSpot to compile
@@ -143,19 +158,13 @@ public final class BlockTranslator implements Opcodes {
 
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(" + BytecodeEmitter.CPU_DESC + "J)I",
                 null, null);
-        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass());
+        // A recording pass into nothing finds the registers the inline code writes; only those are spilled.
+        BytecodeEmitter recorder = new BytecodeEmitter(new MethodVisitor(ASM9) { }, unit, gprs, runtime.getClass(),
+                BytecodeEmitter.Writes.all());
+        emitBody(recorder, unit, false);
+        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass(), recorder.writes());
         e.prologue();
-        for (int i = 0; i < unit.length(); i++) {
-            e.beginInsn(i);
-            InsnPattern row = unit.rows()[i];
-            int word = unit.words()[i];
-            InsnEmitter emitter = inlinable(row, unit.mode()) ? emitters.emitter(row.id()) : null;
-            if (emitter == null || !emitter.emit(e, row, word)) {
-                Semantics semantics = interpreter.semantics(row.id());
-                e.fallback(stats == null ? semantics : stats.counting(row, semantics), word,
-                        gprsTouchedByFallback(row, word));
-            }
-        }
+        emitBody(e, unit, stats != null);
         long[] exits = e.epilogue(Type.getInternalName(GuestInterruptSignal.class),
                 Type.getInternalName(GuestMemoryAccessException.class),
                 Type.getInternalName(CodeModifiedSignal.class));

@@ -23,7 +23,10 @@ import org.objectweb.asm.Type;
  *
  * <p>Guest registers: the GPRs the unit's inline instructions name, CR, LR and CTR are loaded into locals on
  * entry and stored back at every exit, before every interpreter fallback (and reloaded after it), and in the
- * fault handler. XER's bits stay in {@code CpuState}: only compares and record forms read SO.
+ * fault handler. XER's bits stay in {@code CpuState}: only compares and record forms read SO. Only the
+ * registers the unit's inline code writes ({@link Writes}, found by emitting the unit once into nothing) are
+ * stored back: any other register's local always equals its {@code CpuState} copy, since it is loaded on entry
+ * and reloaded after whatever may change the copy (fallbacks, helpers).
  *
  * <p>Counting: {@code count} grows by a basic block's length when control leaves the block. Before each
  * instruction that can fault, {@code pos} holds its index (high 16 bits) and the number of instructions of its
@@ -62,6 +65,10 @@ public final class BytecodeEmitter implements Opcodes {
     private final String rt;
     private final TranslationUnit unit;
     private final boolean[] gprInLocal;
+    /** What goes back to {@code CpuState} when registers are spilled: what the inline code may write. */
+    private final Writes spilled;
+    /** What this emission's inline code writes (read after a recording pass). */
+    private final Writes writes = new Writes(new boolean[32], new boolean[3]);
     private final Label[] blockLabels;
     private final Map<Long, Label> exitStubs = new LinkedHashMap<>();
     private final Label indirectStub = new Label();
@@ -70,9 +77,30 @@ public final class BytecodeEmitter implements Opcodes {
     private int blockStart;
     private boolean flowEnded;
 
+    /**
+     * Registers a unit's inline code writes: GPRs by number, and CR, LR, CTR (indexes {@link #W_CR},
+     * {@link #W_LR}, {@link #W_CTR}).
+     */
+    record Writes(boolean[] gprs, boolean[] specials) {
+        static Writes all() {
+            boolean[] g = new boolean[32];
+            Arrays.fill(g, true);
+            return new Writes(g, new boolean[] {true, true, true});
+        }
+    }
+
+    private static final int W_CR = 0;
+    private static final int W_LR = 1;
+    private static final int W_CTR = 2;
+
+    /**
+     * @param spilled the registers to write back when spilling: {@link Writes#all()}, or what a recording pass
+     *                over the same unit found its inline code writes ({@link #writes()})
+     */
     BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal,
-            Class<? extends UnitMemory> unitMemory) {
+            Class<? extends UnitMemory> unitMemory, Writes spilled) {
         this.mv = mv;
+        this.spilled = spilled;
         this.rt = Type.getInternalName(unitMemory);
         this.unit = unit;
         this.gprInLocal = gprInLocal.clone();
@@ -122,6 +150,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     /** Pops a long into GPR {@code r}. */
     public void storeGpr(int r) {
+        writes.gprs[r] = true;
         mv.visitVarInsn(LSTORE, gprSlot(r));
     }
 
@@ -135,6 +164,7 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     public void storeCr() {
+        writes.specials[W_CR] = true;
         mv.visitVarInsn(ISTORE, CR);
     }
 
@@ -143,6 +173,7 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     public void storeLr() {
+        writes.specials[W_LR] = true;
         mv.visitVarInsn(LSTORE, LR);
     }
 
@@ -151,6 +182,7 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     public void storeCtr() {
+        writes.specials[W_CTR] = true;
         mv.visitVarInsn(LSTORE, CTR);
     }
 
@@ -274,10 +306,10 @@ public final class BytecodeEmitter implements Opcodes {
         reloadSpecials();
     }
 
-    /** Writes the GPR locals marked in {@code which} back to {@code cpu.gpr}. */
+    /** Writes the GPR locals marked in {@code which} (and written by the unit) back to {@code cpu.gpr}. */
     private void spillGprs(boolean[] which) {
         for (int r = 0; r < 32; r++) {
-            if (gprInLocal[r] && which[r]) {
+            if (gprInLocal[r] && which[r] && spilled.gprs[r]) {
                 mv.visitVarInsn(ALOAD, GPR_ARRAY);
                 pushInt(r);
                 mv.visitVarInsn(LLOAD, GPR_BASE + 2 * r);
@@ -298,15 +330,21 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     private void spillSpecials() {
-        mv.visitVarInsn(ALOAD, CPU_SLOT);
-        mv.visitVarInsn(ILOAD, CR);
-        mv.visitFieldInsn(PUTFIELD, CPU, "cr", "I");
-        mv.visitVarInsn(ALOAD, CPU_SLOT);
-        mv.visitVarInsn(LLOAD, LR);
-        mv.visitFieldInsn(PUTFIELD, CPU, "lr", "J");
-        mv.visitVarInsn(ALOAD, CPU_SLOT);
-        mv.visitVarInsn(LLOAD, CTR);
-        mv.visitFieldInsn(PUTFIELD, CPU, "ctr", "J");
+        if (spilled.specials[W_CR]) {
+            mv.visitVarInsn(ALOAD, CPU_SLOT);
+            mv.visitVarInsn(ILOAD, CR);
+            mv.visitFieldInsn(PUTFIELD, CPU, "cr", "I");
+        }
+        if (spilled.specials[W_LR]) {
+            mv.visitVarInsn(ALOAD, CPU_SLOT);
+            mv.visitVarInsn(LLOAD, LR);
+            mv.visitFieldInsn(PUTFIELD, CPU, "lr", "J");
+        }
+        if (spilled.specials[W_CTR]) {
+            mv.visitVarInsn(ALOAD, CPU_SLOT);
+            mv.visitVarInsn(LLOAD, CTR);
+            mv.visitFieldInsn(PUTFIELD, CPU, "ctr", "J");
+        }
     }
 
     private void reloadSpecials() {
@@ -582,6 +620,11 @@ public final class BytecodeEmitter implements Opcodes {
      */
     int codeLength() {
         return codeEnd.getOffset();
+    }
+
+    /** The registers this emission's inline code wrote (complete once every instruction is emitted). */
+    Writes writes() {
+        return writes;
     }
 
     Semantics[] fallbacks() {

@@ -27,6 +27,8 @@ public final class EmitterTable {
         SpecialRegisterEmitters.bind(t);
         ConditionRegisterEmitters.bind(t);
         VectorEmitters.bind(t);
+        VectorOpsEmitters.bind(t);
+        VectorLoadStoreEmitters.bind(t);
         // Barriers and cache hints are no-ops in the interpreter (StorageControlOps: one thread per vCPU, every
         // access sequentially consistent), and so inline.
         for (String hint : new String[] {"SYNC", "ISYNC", "MBAR", "DCBT", "DCBTST", "DCBST", "DCBF", "DSS",

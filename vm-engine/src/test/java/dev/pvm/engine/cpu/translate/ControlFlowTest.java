@@ -221,4 +221,75 @@ class ControlFlowTest {
             assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(1);
         }
     }
+
+    /**
+     * 36 calls through bcctrl to 12 handlers in turn (more targets than the exit's own one-entry cache holds),
+     * then handler 5's first instruction is overwritten and 12 more calls must run the new one.
+     */
+    private static void handlerTable(GuestFixture f) {
+        for (int k = 0; k < 12; k++) {
+            long h = F + 16L * k;
+            f.memory.store32(h, f.assemble("addi r3,r3," + (k + 1), h), f.order());
+            f.memory.store32(h + 4, f.assemble("bclr 20,0", h + 4), f.order());
+        }
+        for (int i = 0; i < 48; i++) {
+            f.memory.store64(GuestFixture.DATA + 8L * i, F + 16L * (i % 12), f.order());
+        }
+        f.memory.store32(GuestFixture.DATA + 0x1000, f.assemble("addi r3,r3,1000", F + 80), f.order());
+        f.cpu.gpr[20] = GuestFixture.DATA + 0x1000;
+        f.cpu.gpr[21] = GuestFixture.DATA;
+        f.cpu.gpr[22] = F + 80;
+        f.code("addi r3,0,0", "addi r4,0,36");
+        long loop = f.next();
+        f.code("ld r6,0(r21)", "addi r21,r21,8", "mtspr 9,r6", "bcctrl 20,0", "addi r4,r4,-1", "cmpi 0,1,r4,0",
+                "bc 4,2," + loop);
+        f.code("addi r8,r3,0", "lwz r5,0(r20)", "stw r5,0(r22)", "addi r4,0,12");
+        long again = f.next();
+        f.code("ld r6,0(r21)", "addi r21,r21,8", "mtspr 9,r6", "bcctrl 20,0", "addi r4,r4,-1", "cmpi 0,1,r4,0",
+                "bc 4,2," + again, "addi r9,r3,0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void indirectCallsToManyTargetsFollowRewrittenCode(boolean le) {
+        Differential.compare(le, "handler table", ControlFlowTest::handlerTable);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+            handlerTable(f);
+            f.run(100_000);
+            assertThat(f.cpu.gpr[8]).isEqualTo(3 * 78);
+            // Handler 5 (adding 6) now adds 1000.
+            assertThat(f.cpu.gpr[9]).isEqualTo(4 * 78 - 6 + 1000);
+        }
+    }
+
+    @Test
+    void registersAUnitOnlyReadsKeepWhatAFallbackWroteThroughExitsAndFaults() {
+        // r6 and r7 are only read by inline code; divdu (a fallback) writes r6 between the reads. The unit leaves
+        // through its end or, with r12 unmapped, faults at the ld: either way r6 must be divdu's result.
+        for (boolean le : new boolean[] {false, true}) {
+            for (long r12 : new long[] {GuestFixture.DATA, 0x4000_0000L}) {
+                Differential.compare(le, "fallback-written register, r12=" + Long.toHexString(r12), f -> {
+                    f.cpu.gpr[6] = 5;
+                    f.cpu.gpr[7] = 7;
+                    f.cpu.gpr[8] = 1000;
+                    f.cpu.gpr[9] = 10;
+                    f.cpu.gpr[12] = r12;
+                    f.code("add r5,r6,r7", "divdu r6,r8,r9", "add r10,r6,r7", "ld r11,0(r12)", "addi r13,r6,1");
+                });
+            }
+        }
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            f.cpu.gpr[6] = 5;
+            f.cpu.gpr[7] = 7;
+            f.cpu.gpr[8] = 1000;
+            f.cpu.gpr[9] = 10;
+            f.cpu.gpr[12] = 0x4000_0000L;
+            f.code("add r5,r6,r7", "divdu r6,r8,r9", "add r10,r6,r7", "ld r11,0(r12)", "addi r13,r6,1");
+            f.run(1000);
+            assertThat(f.cpu.pendingInterrupt).isNotNull();
+            assertThat(f.cpu.gpr[5]).isEqualTo(12);
+            assertThat(f.cpu.gpr[6]).isEqualTo(100);
+            assertThat(f.cpu.gpr[10]).isEqualTo(107);
+        }
+    }
 }

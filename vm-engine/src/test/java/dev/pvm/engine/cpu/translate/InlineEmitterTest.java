@@ -1,5 +1,6 @@
 package dev.pvm.engine.cpu.translate;
 
+import dev.pvm.engine.cpu.Msr;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -122,6 +123,79 @@ class InlineEmitterTest {
                     "vspltisw 28,-16", "xxspltib 60,200", "vspltb 29,30,0", "vspltb 30,30,15",
                     "vsplth 31,1,3", "vsplth 2,3,4", "vspltw 5,6,1", "vspltw 7,7,2", "mfvsrd r3,vs5", "mfvsrd r4,vs40", "mfvsrwz r5,vs6",
                     "mfvsrld r6,vs41", "mtvsrd vs7,r7", "mtvsrd vs42,r8", "mtvsrwz vs8,r9");
+        }
+    }
+
+    private static void checkVector(boolean le, long multiplier, String... lines) {
+        for (long seed = 1; seed <= 4; seed++) {
+            Differential.checkWithFacilities(le, seed * multiplier, lines);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void vectorElementArithmeticShiftsAndCounts(boolean le) {
+        checkVector(le, 7727, "vaddubm 0,1,2", "vadduhm 3,4,5", "vadduwm 6,6,7", "vaddudm 8,9,10",
+                "vsububm 11,12,13", "vsubuhm 14,15,16", "vsubuwm 17,18,19", "vsubudm 20,21,20",
+                "vminub 22,23,24", "vmaxuh 25,26,27", "vminsw 28,29,30", "vmaxsd 31,0,1", "vminsb 2,3,4",
+                "vmaxub 5,6,7", "vminud 8,9,10", "vmaxsh 11,12,13", "vslb 14,15,16", "vslh 17,18,19",
+                "vslw 20,21,22", "vsld 23,24,25", "vsrb 26,27,28", "vsrh 29,30,31", "vsrw 0,1,2", "vsrd 3,4,5",
+                "vsrab 6,7,8", "vsraw 9,10,11", "vsrad 12,13,14", "vrlb 15,16,17", "vrlh 18,19,20",
+                "vrlw 21,22,23", "vrld 24,25,26", "vsl 27,28,29", "vsr 30,31,0", "vslo 1,2,3", "vsro 4,5,6",
+                "vclzb 7,8", "vclzh 9,10", "vclzw 11,12", "vclzd 13,14", "vctzb 15,16", "vctzw 17,18",
+                "vpopcntb 19,20", "vpopcntd 21,22", "vgbbd 23,24", "vbpermq 25,26,27", "vctzlsbb r3,28",
+                "vclzlsbb r4,29", "vspltisb 30,0", "vctzlsbb r5,30", "vclzlsbb r6,30");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void vectorComparesSetCr6(boolean le) {
+        // Each record form's CR6 is copied out before the next one overwrites it.
+        checkVector(le, 6007, "vcmpequb 0,1,2", "vcmpequb. 3,4,5", "mfcr r3", "vcmpequh. 6,7,7", "mfcr r4",
+                "vcmpequw 8,9,10", "vcmpequd. 11,11,11", "mfcr r5", "vcmpgtub. 12,13,14", "mfcr r6",
+                "vcmpgtsh 15,16,17", "vcmpgtuw. 18,19,20", "mfcr r7", "vcmpgtsd. 21,22,23", "mfcr r8",
+                "vcmpneb. 24,25,25", "mfcr r9", "vcmpneh 26,27,28", "vcmpnezb. 29,30,31", "mfcr r10",
+                "vcmpnezw 0,1,2", "vspltisb 3,0", "vcmpnezb. 4,3,5", "mfcr r11", "vcmpequb. 6,3,3", "mfcr r12",
+                "vxor 7,7,7", "vcmpgtub. 8,7,7", "mfcr r13");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void vectorPermutesMergesAndControlVectors(boolean le) {
+        checkVector(le, 3571, "vperm 0,1,2,3", "vperm 4,4,5,4", "vpermr 6,7,8,9", "vpermxor 10,11,12,13",
+                "xxperm 14,15,16", "xxpermr 47,48,49", "vsldoi 17,18,19,0", "vsldoi 20,21,22,3",
+                "vsldoi 23,24,25,8", "vsldoi 26,27,26,13", "xxsldwi 50,51,52,1", "xxsldwi 1,2,3,2",
+                "vmrghb 27,28,29", "vmrglb 30,31,0", "vmrghh 1,2,3", "vmrglh 4,5,6", "vmrghw 7,8,9",
+                "vmrglw 10,11,10", "xxmrghw 53,54,55", "xxmrglw 4,5,6", "vmrgew 12,13,14", "vmrgow 15,16,17",
+                "addi r9,0,5", "lvsl 18,r20,r9", "lvsr 19,r21,r9", "lvsl 21,0,r9", "lvsr 22,0,r22");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void vectorLoadsAndStoresInEveryLayout(boolean le) {
+        checkVector(le, 2203, "addi r9,0,32", "lvx 0,r20,r9", "lvx 1,0,r21", "lvxl 2,r22,r9", "stvx 3,r23,r9",
+                "stvxl 4,r20,r9", "lxvx 5,r21,r9", "stxvx 38,r22,r9", "lxv 39,48(r23)", "lxv 7,-16(r20)",
+                "stxv 40,64(r21)", "stxv 8,0(r22)", "lxvd2x 9,r23,r9", "lxvd2x 41,r20,r9", "stxvd2x 10,r21,r9",
+                "lxvw4x 42,r22,r9", "stxvw4x 11,r23,r9", "lxvh8x 43,r20,r9", "stxvh8x 12,r21,r9",
+                "lxvb16x 44,r22,r9", "stxvb16x 13,r23,r9", "lxvdsx 45,r20,r9", "lxvd2x 14,0,r21",
+                "stxvd2x 46,0,r22", "lvx 15,r23,r9");
+    }
+
+    /**
+     * A faulting vector access inside a unit: beyond RAM (r5), or with only its second doubleword beyond it (r6:
+     * the first doubleword of a store is written, as the interpreter writes it).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lvx 1,r5,r4", "stvx 2,r5,r4", "lxvd2x 3,r5,r4", "stxvw4x 4,r5,r4", "lxv 5,16(r5)",
+        "stxvb16x 38,0,r5", "lxvdsx 6,r5,r4", "lxvd2x 39,0,r6", "stxvd2x 40,0,r6", "lxvx 41,0,r6", "stxvh8x 42,0,r6"})
+    void faultingVectorAccessLeavesPreciseState(String faulting) {
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, faulting, f -> {
+                f.code("addi r3,0,1", "addi r4,0,2", "addis r5,0,0x4000", "addis r6,0,0x10", "addi r6,r6,-8",
+                        "vaddubm 7,8,9", faulting, "addi r7,0,9", "vaddubm 10,11,12");
+                Differential.randomState(f, 11);
+                f.cpu.setMsr(f.cpu.msr | Msr.FP | Msr.VEC | Msr.VSX);
+            });
         }
     }
 
