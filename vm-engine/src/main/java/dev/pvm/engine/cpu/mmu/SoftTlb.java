@@ -2,6 +2,7 @@ package dev.pvm.engine.cpu.mmu;
 
 import dev.pvm.engine.cpu.Msr;
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * One vCPU's software TLB: a direct-mapped cache from a 4 KiB effective page to its real page, with separate
@@ -37,12 +38,23 @@ public final class SoftTlb {
     public final long[] realPage = new long[2 * HALF];
     private final boolean[] keyDependent = new boolean[2 * HALF];
     private int keyDependentCount;
+    /**
+     * The indexes filled since the last whole flush, each once ({@code listed}); an entry invalidated since is
+     * dropped from the list by the next scan. The scans (a PID, segment or quadrant flush, a full flush) walk
+     * only these: a radix kernel flushes its whole PID after every code patch and vunmap, tens of thousands of
+     * times a boot, while a few dozen entries are live.
+     */
+    private final int[] live = new int[2 * HALF];
+    private final boolean[] listed = new boolean[2 * HALF];
+    private int liveCount;
     /** Statistics: translations cached (each one a miss that walked the page tables), and whole-TLB flushes. */
     private long fills;
     private long fullFlushes;
 
     public SoftTlb() {
-        flushAll();
+        Arrays.fill(readTag, INVALID);
+        Arrays.fill(writeTag, INVALID);
+        Arrays.fill(execTag, INVALID);
     }
 
     /** The entry for {@code ea} under {@code msr}: the page bits of the address, plus MSR[PR] as the top bit. */
@@ -91,6 +103,10 @@ public final class SoftTlb {
             execTag[i] = page;
         }
         realPage[i] = real & ~PAGE_OFFSET;
+        if (!listed[i]) {
+            listed[i] = true;
+            live[liveCount++] = i;
+        }
         if (keyDependent && !this.keyDependent[i]) {
             this.keyDependent[i] = true;
             keyDependentCount++;
@@ -109,11 +125,34 @@ public final class SoftTlb {
 
     public void flushAll() {
         fullFlushes++;
-        Arrays.fill(readTag, INVALID);
-        Arrays.fill(writeTag, INVALID);
-        Arrays.fill(execTag, INVALID);
-        Arrays.fill(keyDependent, false);
-        keyDependentCount = 0;
+        for (int k = 0; k < liveCount; k++) {
+            int i = live[k];
+            invalidate(i);
+            listed[i] = false;
+        }
+        liveCount = 0;
+    }
+
+    /** Entries that may be valid (statistics and tests): those filled since the last whole flush. */
+    int listedEntries() {
+        return liveCount;
+    }
+
+    /**
+     * Invalidates the listed entries {@code drop} selects and takes them, and those already invalid, off the
+     * list.
+     */
+    private void flushListed(IntPredicate drop) {
+        for (int k = 0; k < liveCount;) {
+            int i = live[k];
+            if (tagOf(i) == INVALID || drop.test(i)) {
+                invalidate(i);
+                listed[i] = false;
+                live[k] = live[--liveCount];
+            } else {
+                k++;
+            }
+        }
     }
 
     /** Translations cached since creation (statistics). */
@@ -135,12 +174,7 @@ public final class SoftTlb {
                 flushIfTagged(i + HALF, page);
             }
         } else {
-            for (int i = 0; i < 2 * HALF; i++) {
-                long page = tagOf(i);
-                if (page != INVALID && Long.compareUnsigned(page - start, size) < 0) {
-                    invalidate(i);
-                }
-            }
+            flushListed(i -> Long.compareUnsigned(tagOf(i) - start, size) < 0);
         }
     }
 
@@ -155,12 +189,7 @@ public final class SoftTlb {
      * quadrant.
      */
     public void flushMatching(long value, long mask) {
-        for (int i = 0; i < 2 * HALF; i++) {
-            long page = tagOf(i);
-            if (page != INVALID && (page & mask) == (value & mask)) {
-                invalidate(i);
-            }
-        }
+        flushListed(i -> (tagOf(i) & mask) == (value & mask));
     }
 
     private long tagOf(int i) {
@@ -172,10 +201,6 @@ public final class SoftTlb {
         if (keyDependentCount == 0) {
             return;
         }
-        for (int i = 0; i < 2 * HALF; i++) {
-            if (keyDependent[i]) {
-                invalidate(i);
-            }
-        }
+        flushListed(i -> keyDependent[i]);
     }
 }
