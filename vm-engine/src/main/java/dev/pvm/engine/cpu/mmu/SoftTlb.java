@@ -14,8 +14,9 @@ import java.util.function.IntPredicate;
  * ({@link #index}). A tag holds the page-aligned effective address, or {@link #INVALID}, which no aligned
  * address equals.
  *
- * <p>An entry whose permissions depend on the AMR/IAMR (virtual page class keys, radix KUAP) is remembered, so
- * that a write to those registers drops just those entries.
+ * <p>An entry whose permissions depend on the AMR/IAMR (virtual page class keys, radix KUAP) remembers which of
+ * their bits, so that a write to those registers drops just the entries of the keys it changed: with the hash
+ * MMU's KUAP, Linux toggles the user pages' key around every user access, while its own pages have another.
  */
 public final class SoftTlb {
 
@@ -25,6 +26,9 @@ public final class SoftTlb {
     public static final int INDEX_BITS = 9;
     public static final int HALF = 1 << INDEX_BITS;
     public static final long INVALID = -1L;
+
+    /** One key's two bits in the AMR (store, load) and IAMR (fetch, the low one), at the key's position. */
+    public static final long KEY_FIELD = 3L;
 
     public static final int READ = 1;
     public static final int WRITE = 2;
@@ -36,7 +40,8 @@ public final class SoftTlb {
     public final long[] execTag = new long[2 * HALF];
     /** Real address of the entry's 4 KiB page. */
     public final long[] realPage = new long[2 * HALF];
-    private final boolean[] keyDependent = new boolean[2 * HALF];
+    /** The AMR/IAMR bits each entry's permissions came from (the same positions in both registers), or 0. */
+    private final long[] keyBits = new long[2 * HALF];
     private int keyDependentCount;
     /**
      * The indexes filled since the last whole flush, each once ({@code listed}); an entry invalidated since is
@@ -81,9 +86,9 @@ public final class SoftTlb {
      * Caches a translation of the 4 KiB page holding {@code ea}.
      *
      * @param permissions  {@link #READ} | {@link #WRITE} | {@link #EXECUTE} as the translation allows
-     * @param keyDependent whether the permissions were narrowed by the AMR/IAMR
+     * @param keyBits     the AMR/IAMR bits the permissions were narrowed by (a key's two AMR bits), or 0
      */
-    public void fill(long ea, long msr, long real, int permissions, boolean keyDependent) {
+    public void fill(long ea, long msr, long real, int permissions, long keyBits) {
         int i = index(ea, msr);
         long page = ea & ~PAGE_OFFSET;
         fills++;
@@ -107,18 +112,18 @@ public final class SoftTlb {
             listed[i] = true;
             live[liveCount++] = i;
         }
-        if (keyDependent && !this.keyDependent[i]) {
-            this.keyDependent[i] = true;
-            keyDependentCount++;
+        if ((this.keyBits[i] == 0) != (keyBits == 0)) {
+            keyDependentCount += keyBits == 0 ? -1 : 1;
         }
+        this.keyBits[i] = keyBits;
     }
 
     private void invalidate(int i) {
         readTag[i] = INVALID;
         writeTag[i] = INVALID;
         execTag[i] = INVALID;
-        if (keyDependent[i]) {
-            keyDependent[i] = false;
+        if (keyBits[i] != 0) {
+            keyBits[i] = 0;
             keyDependentCount--;
         }
     }
@@ -196,11 +201,11 @@ public final class SoftTlb {
         return readTag[i] != INVALID ? readTag[i] : writeTag[i] != INVALID ? writeTag[i] : execTag[i];
     }
 
-    /** The AMR or IAMR changed: drops the entries whose permissions came from them. */
-    public void flushKeyDependent() {
-        if (keyDependentCount == 0) {
+    /** The AMR or IAMR bits {@code changed} changed: drops the entries whose permissions came from them. */
+    public void flushKeyDependent(long changed) {
+        if (keyDependentCount == 0 || changed == 0) {
             return;
         }
-        flushListed(i -> keyDependent[i]);
+        flushListed(i -> (keyBits[i] & changed) != 0);
     }
 }
