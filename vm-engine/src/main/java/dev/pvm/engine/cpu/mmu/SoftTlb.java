@@ -79,7 +79,10 @@ public final class SoftTlb {
     /** The real address of {@code ea} if the TLB permits a {@code kind} access, else -1. */
     public long lookup(long ea, long msr, AccessKind kind) {
         int i = index(ea, msr);
-        return tags(kind)[i] == (ea & ~PAGE_OFFSET) ? realPage[i] | (ea & PAGE_OFFSET) : -1;
+        // Not tags(kind): the dispatcher checks every relocated unit entry here, and C1 compiles an enum switch
+        // to a call and a lookup in the switch map.
+        long[] tags = kind == AccessKind.FETCH ? execTag : kind == AccessKind.LOAD ? readTag : writeTag;
+        return tags[i] == (ea & ~PAGE_OFFSET) ? realPage[i] | (ea & PAGE_OFFSET) : -1;
     }
 
     /**
