@@ -92,7 +92,10 @@ public final class HashPageSizes {
         if ((pte0 & HPTE_LARGE) == 0) {
             return segment.baseShift() == 12 ? 12 : 0;
         }
-        for (PageEncoding p : segment.pages()) {
+        // Indexed: every TLB fill of a large page comes here, and C1 allocates an iterator for a for-each loop.
+        List<PageEncoding> pages = segment.pages();
+        for (int i = 0, n = pages.size(); i < n; i++) {
+            PageEncoding p = pages.get(i);
             if (p.shift() == 12) {
                 continue;
             }

@@ -93,8 +93,8 @@ final class HashTranslation {
         int shift = HashPageSizes.pageShift(segment, pte0, pte1);
         long offsetMask = (1L << shift) - 1;
         long real = (pte1 & HashPageTable.R_RPN & ~offsetMask) | (ea & offsetMask);
-        // Every HPTE has a key, so the AMR/IAMR bear on every entry.
-        vcpu.tlb().fill(ea, msr, real, permissions, true);
+        // Every HPTE has a key, so the AMR/IAMR bits of that key bear on every entry.
+        vcpu.tlb().fill(ea, msr, real, permissions, SoftTlb.KEY_FIELD << keyShift(pte1));
         return real;
     }
 
@@ -141,9 +141,14 @@ final class HashTranslation {
     }
 
     /** Virtual page class key protection (Book III 5.7.13.2): the AMR and IAMR bits of the HPTE's key. */
-    private static int keyPermissions(VcpuMmu vcpu, long pte1) {
+    /** Where the AMR and IAMR hold the bits of the HPTE's key (Book III 5.7.13: key k at bits 2k:2k+1). */
+    private static int keyShift(long pte1) {
         int key = (int) (((pte1 & HashPageTable.R_KEY_HI) >>> 57) | ((pte1 & HashPageTable.R_KEY_LO) >>> 9));
-        int shift = 2 * (31 - key);
+        return 2 * (31 - key);
+    }
+
+    private static int keyPermissions(VcpuMmu vcpu, long pte1) {
+        int shift = keyShift(pte1);
         int permissions = SoftTlb.READ | SoftTlb.WRITE | SoftTlb.EXECUTE;
         long amr = vcpu.amr() >>> shift;
         if ((amr & 2) != 0) {

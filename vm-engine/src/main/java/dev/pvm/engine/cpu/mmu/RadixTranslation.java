@@ -103,8 +103,9 @@ final class RadixTranslation {
         }
         long offsetMask = (1L << size) - 1;
         long real = (entry & PTE_RPN & ~offsetMask) | (address & offsetMask);
+        // The supervisor's access to a user page depends on key 0's AMR/IAMR bits (KUAP, as permissions reads).
         boolean keyDependent = (msr & Msr.PR) == 0 && (entry & PTE_EAA_PRIVILEGED) == 0;
-        vcpu.tlb().fill(ea, msr, real, permissions, keyDependent);
+        vcpu.tlb().fill(ea, msr, real, permissions, keyDependent ? SoftTlb.KEY_FIELD << 62 : 0);
         return real;
     }
 

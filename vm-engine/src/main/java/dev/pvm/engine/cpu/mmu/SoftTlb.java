@@ -2,6 +2,7 @@ package dev.pvm.engine.cpu.mmu;
 
 import dev.pvm.engine.cpu.Msr;
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 
 /**
  * One vCPU's software TLB: a direct-mapped cache from a 4 KiB effective page to its real page, with separate
@@ -13,8 +14,9 @@ import java.util.Arrays;
  * ({@link #index}). A tag holds the page-aligned effective address, or {@link #INVALID}, which no aligned
  * address equals.
  *
- * <p>An entry whose permissions depend on the AMR/IAMR (virtual page class keys, radix KUAP) is remembered, so
- * that a write to those registers drops just those entries.
+ * <p>An entry whose permissions depend on the AMR/IAMR (virtual page class keys, radix KUAP) remembers which of
+ * their bits, so that a write to those registers drops just the entries of the keys it changed: with the hash
+ * MMU's KUAP, Linux toggles the user pages' key around every user access, while its own pages have another.
  */
 public final class SoftTlb {
 
@@ -24,6 +26,9 @@ public final class SoftTlb {
     public static final int INDEX_BITS = 9;
     public static final int HALF = 1 << INDEX_BITS;
     public static final long INVALID = -1L;
+
+    /** One key's two bits in the AMR (store, load) and IAMR (fetch, the low one), at the key's position. */
+    public static final long KEY_FIELD = 3L;
 
     public static final int READ = 1;
     public static final int WRITE = 2;
@@ -35,14 +40,26 @@ public final class SoftTlb {
     public final long[] execTag = new long[2 * HALF];
     /** Real address of the entry's 4 KiB page. */
     public final long[] realPage = new long[2 * HALF];
-    private final boolean[] keyDependent = new boolean[2 * HALF];
+    /** The AMR/IAMR bits each entry's permissions came from (the same positions in both registers), or 0. */
+    private final long[] keyBits = new long[2 * HALF];
     private int keyDependentCount;
+    /**
+     * The indexes filled since the last whole flush, each once ({@code listed}); an entry invalidated since is
+     * dropped from the list by the next scan. The scans (a PID, segment or quadrant flush, a full flush) walk
+     * only these: a radix kernel flushes its whole PID after every code patch and vunmap, tens of thousands of
+     * times a boot, while a few dozen entries are live.
+     */
+    private final int[] live = new int[2 * HALF];
+    private final boolean[] listed = new boolean[2 * HALF];
+    private int liveCount;
     /** Statistics: translations cached (each one a miss that walked the page tables), and whole-TLB flushes. */
     private long fills;
     private long fullFlushes;
 
     public SoftTlb() {
-        flushAll();
+        Arrays.fill(readTag, INVALID);
+        Arrays.fill(writeTag, INVALID);
+        Arrays.fill(execTag, INVALID);
     }
 
     /** The entry for {@code ea} under {@code msr}: the page bits of the address, plus MSR[PR] as the top bit. */
@@ -62,16 +79,19 @@ public final class SoftTlb {
     /** The real address of {@code ea} if the TLB permits a {@code kind} access, else -1. */
     public long lookup(long ea, long msr, AccessKind kind) {
         int i = index(ea, msr);
-        return tags(kind)[i] == (ea & ~PAGE_OFFSET) ? realPage[i] | (ea & PAGE_OFFSET) : -1;
+        // Not tags(kind): the dispatcher checks every relocated unit entry here, and C1 compiles an enum switch
+        // to a call and a lookup in the switch map.
+        long[] tags = kind == AccessKind.FETCH ? execTag : kind == AccessKind.LOAD ? readTag : writeTag;
+        return tags[i] == (ea & ~PAGE_OFFSET) ? realPage[i] | (ea & PAGE_OFFSET) : -1;
     }
 
     /**
      * Caches a translation of the 4 KiB page holding {@code ea}.
      *
      * @param permissions  {@link #READ} | {@link #WRITE} | {@link #EXECUTE} as the translation allows
-     * @param keyDependent whether the permissions were narrowed by the AMR/IAMR
+     * @param keyBits     the AMR/IAMR bits the permissions were narrowed by (a key's two AMR bits), or 0
      */
-    public void fill(long ea, long msr, long real, int permissions, boolean keyDependent) {
+    public void fill(long ea, long msr, long real, int permissions, long keyBits) {
         int i = index(ea, msr);
         long page = ea & ~PAGE_OFFSET;
         fills++;
@@ -91,29 +111,56 @@ public final class SoftTlb {
             execTag[i] = page;
         }
         realPage[i] = real & ~PAGE_OFFSET;
-        if (keyDependent && !this.keyDependent[i]) {
-            this.keyDependent[i] = true;
-            keyDependentCount++;
+        if (!listed[i]) {
+            listed[i] = true;
+            live[liveCount++] = i;
         }
+        if ((this.keyBits[i] == 0) != (keyBits == 0)) {
+            keyDependentCount += keyBits == 0 ? -1 : 1;
+        }
+        this.keyBits[i] = keyBits;
     }
 
     private void invalidate(int i) {
         readTag[i] = INVALID;
         writeTag[i] = INVALID;
         execTag[i] = INVALID;
-        if (keyDependent[i]) {
-            keyDependent[i] = false;
+        if (keyBits[i] != 0) {
+            keyBits[i] = 0;
             keyDependentCount--;
         }
     }
 
     public void flushAll() {
         fullFlushes++;
-        Arrays.fill(readTag, INVALID);
-        Arrays.fill(writeTag, INVALID);
-        Arrays.fill(execTag, INVALID);
-        Arrays.fill(keyDependent, false);
-        keyDependentCount = 0;
+        for (int k = 0; k < liveCount; k++) {
+            int i = live[k];
+            invalidate(i);
+            listed[i] = false;
+        }
+        liveCount = 0;
+    }
+
+    /** Entries that may be valid (statistics and tests): those filled since the last whole flush. */
+    int listedEntries() {
+        return liveCount;
+    }
+
+    /**
+     * Invalidates the listed entries {@code drop} selects and takes them, and those already invalid, off the
+     * list.
+     */
+    private void flushListed(IntPredicate drop) {
+        for (int k = 0; k < liveCount;) {
+            int i = live[k];
+            if (tagOf(i) == INVALID || drop.test(i)) {
+                invalidate(i);
+                listed[i] = false;
+                live[k] = live[--liveCount];
+            } else {
+                k++;
+            }
+        }
     }
 
     /** Translations cached since creation (statistics). */
@@ -135,12 +182,7 @@ public final class SoftTlb {
                 flushIfTagged(i + HALF, page);
             }
         } else {
-            for (int i = 0; i < 2 * HALF; i++) {
-                long page = tagOf(i);
-                if (page != INVALID && Long.compareUnsigned(page - start, size) < 0) {
-                    invalidate(i);
-                }
-            }
+            flushListed(i -> Long.compareUnsigned(tagOf(i) - start, size) < 0);
         }
     }
 
@@ -155,27 +197,18 @@ public final class SoftTlb {
      * quadrant.
      */
     public void flushMatching(long value, long mask) {
-        for (int i = 0; i < 2 * HALF; i++) {
-            long page = tagOf(i);
-            if (page != INVALID && (page & mask) == (value & mask)) {
-                invalidate(i);
-            }
-        }
+        flushListed(i -> (tagOf(i) & mask) == (value & mask));
     }
 
     private long tagOf(int i) {
         return readTag[i] != INVALID ? readTag[i] : writeTag[i] != INVALID ? writeTag[i] : execTag[i];
     }
 
-    /** The AMR or IAMR changed: drops the entries whose permissions came from them. */
-    public void flushKeyDependent() {
-        if (keyDependentCount == 0) {
+    /** The AMR or IAMR bits {@code changed} changed: drops the entries whose permissions came from them. */
+    public void flushKeyDependent(long changed) {
+        if (keyDependentCount == 0 || changed == 0) {
             return;
         }
-        for (int i = 0; i < 2 * HALF; i++) {
-            if (keyDependent[i]) {
-                invalidate(i);
-            }
-        }
+        flushListed(i -> (keyBits[i] & changed) != 0);
     }
 }

@@ -317,14 +317,16 @@ public final class VcpuMmu {
                 long mask = (msr & Msr.PR) != 0 ? uamor : -1L;
                 long next = (amr & ~mask) | (value & mask);
                 if (next != amr) {
+                    long changed = next ^ amr;
                     amr = next;
-                    tlb.flushKeyDependent();
+                    tlb.flushKeyDependent(changed);
                 }
             }
             case Spr.IAMR -> {
                 if (value != iamr) {
+                    long changed = value ^ iamr;
                     iamr = value;
-                    tlb.flushKeyDependent();
+                    tlb.flushKeyDependent(changed);
                 }
             }
             case Spr.UAMOR -> uamor = value;

@@ -122,9 +122,39 @@ public final class TranslationCache {
         }
         for (CompiledUnit u : gone) {
             u.valid = false;
+            remove(u);
         }
         invalidations++;
-        rehash(units.length);
+    }
+
+    /**
+     * Takes {@code unit} out of the table if it is there (a unit on two pages goes with the first; a promoted
+     * decoded unit was already replaced), closing the gap by moving later entries of its probe run back, so that
+     * no rehash of the whole table is needed (the kernel patches its code thousands of times a boot).
+     */
+    private void remove(CompiledUnit unit) {
+        int mask = units.length - 1;
+        int i = hash(unit.startPc, mask);
+        while (units[i] != unit) {
+            if (units[i] == null) {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        units[i] = null;
+        size--;
+        for (int j = (i + 1) & mask; units[j] != null; j = (j + 1) & mask) {
+            int home = hash(keys[j], mask);
+            // The entry at j may move to the gap at i unless its home lies cyclically in (i, j].
+            boolean stays = i <= j ? i < home && home <= j : i < home || home <= j;
+            if (!stays) {
+                keys[i] = keys[j];
+                modes[i] = modes[j];
+                units[i] = units[j];
+                units[j] = null;
+                i = j;
+            }
+        }
     }
 
     /** Drops everything (memory was rewritten behind the CPU's back, e.g. a machine reset). */

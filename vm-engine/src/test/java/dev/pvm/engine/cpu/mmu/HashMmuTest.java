@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.Msr;
+import dev.pvm.engine.cpu.Spr;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.hcall.HashPageTableHcalls;
@@ -161,6 +162,28 @@ class HashMmuTest {
         assertThat(fault(() -> cpu.mmu.translate(KERNEL, EA, AccessKind.FETCH)))
                 .isEqualTo(new GuestInterrupt.InstructionStorage(EA, StorageFault.NO_EXECUTE,
                         "the HPTE's protection forbids the access"));
+    }
+
+    @Test
+    void anAmrWriteForgetsOnlyTheTranslationsOfTheKeysItChanges() {
+        // Linux's hash KUAP: user pages have key 0, which the AMR blocks outside user accesses; its own have key 3.
+        long kernelEa = EA + 0x10000;
+        segment(0, EA, VSID, 0);
+        enter(group(hash(VSID, EA, 12)), pte0(VSID, EA, false, false), 0x0050_0000L | 0x10 | 0x2);
+        enter(group(hash(VSID, kernelEa, 12)), pte0(VSID, kernelEa, false, false), 0x0060_0000L | 0x600 | 0x10 | 0x2);
+        assertThat(cpu.mmu.translate(KERNEL, EA, AccessKind.STORE)).isEqualTo(0x0050_0000L);
+        assertThat(cpu.mmu.translate(KERNEL, kernelEa, AccessKind.STORE)).isEqualTo(0x0060_0000L);
+        long fills = cpu.mmu.tlb.fills();
+
+        cpu.mmu.write(KERNEL, Spr.AMR, 0xC000_0000_0000_0000L);
+        assertThat(fault(() -> cpu.mmu.translate(KERNEL, EA, AccessKind.STORE)))
+                .isEqualTo(new GuestInterrupt.DataStorage(EA, StorageFault.KEY | StorageFault.STORE,
+                        "the HPTE's protection forbids the access"));
+        assertThat(cpu.mmu.translate(KERNEL, kernelEa, AccessKind.STORE)).isEqualTo(0x0060_0000L);
+        assertThat(cpu.mmu.tlb.fills()).isEqualTo(fills);
+
+        cpu.mmu.write(KERNEL, Spr.AMR, 0);
+        assertThat(cpu.mmu.translate(KERNEL, EA, AccessKind.STORE)).isEqualTo(0x0050_0000L);
     }
 
     @Test

@@ -86,4 +86,43 @@ class TranslationCacheTest {
         pages.written(0x3000, 8); // no code there
         assertThat(cache.invalidations()).isEqualTo(1);
     }
+
+    @Test
+    void unitsLeftAfterInvalidationsAreStillFoundWhereProbeRunsOverlapped() {
+        TranslationCache cache = new TranslationCache();
+        CodePageMap pages = new CodePageMap(1 << 24, cache::invalidatePage);
+        long mode = LE_MODE | Msr.IR;
+        List<CompiledUnit> units = new ArrayList<>();
+        // 40 processes' units at the same two effective addresses (one probe run each), and 1500 others around them.
+        for (int p = 0; p < 40; p++) {
+            for (long ea : new long[] {0x1000, 0x1004}) {
+                CompiledUnit u = unit(ea, mode, 1);
+                cache.put(u, 0x10_0000 + 0x1000L * p + (ea & 0xfff), pages);
+                units.add(u);
+            }
+        }
+        for (int i = 0; i < 1500; i++) {
+            CompiledUnit u = unit(0x40_0000 + 12L * i, mode, 1);
+            cache.put(u, 0x80_0000 + 12L * i, pages);
+            units.add(u);
+        }
+        java.util.Random random = new java.util.Random(6);
+        for (int n = 0; n < 60; n++) {
+            long page = random.nextBoolean() ? 0x10_0000 + 0x1000L * random.nextInt(40)
+                    : 0x80_0000 + 0x1000L * random.nextInt(5);
+            pages.written(page, 4);
+        }
+        int left = 0;
+        for (CompiledUnit u : units) {
+            CompiledUnit found = cache.get(u.startPc(), mode, u.realStart());
+            if (u.valid()) {
+                assertThat(found).isSameAs(u);
+                left++;
+            } else {
+                assertThat(found).isNull();
+            }
+        }
+        assertThat(cache.size()).isEqualTo(left);
+        assertThat(left).isBetween(1, units.size() - 1);
+    }
 }
