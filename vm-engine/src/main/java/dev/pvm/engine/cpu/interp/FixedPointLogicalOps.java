@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.interp;
 
 import dev.pvm.engine.cpu.isa.Field;
+import dev.pvm.engine.cpu.runtime.TranslatedOps;
 import java.util.function.LongBinaryOperator;
 import java.util.function.LongUnaryOperator;
 
@@ -29,7 +30,7 @@ final class FixedPointLogicalOps {
         binary(b, "NAND", (x, y) -> ~(x & y));
         binary(b, "NOR", (x, y) -> ~(x | y));
         binary(b, "EQV", (x, y) -> ~(x ^ y));
-        binary(b, "CMPB", FixedPointLogicalOps::compareBytes);
+        binary(b, "CMPB", TranslatedOps::compareBytes);
 
         unary(b, "EXTSB", x -> (byte) x);
         unary(b, "EXTSH", x -> (short) x);
@@ -116,18 +117,6 @@ final class FixedPointLogicalOps {
         long r = 0;
         for (int i = 0; i < 8; i++) {
             r |= (long) Integer.bitCount((int) (x >>> (8 * i)) & 0xff) << (8 * i);
-        }
-        return r;
-    }
-
-    /** Each byte of the result is 0xff where the operands' bytes are equal, 0 elsewhere (cmpb). */
-    static long compareBytes(long x, long y) {
-        long r = 0;
-        for (int i = 0; i < 8; i++) {
-            long mask = 0xffL << (8 * i);
-            if ((x & mask) == (y & mask)) {
-                r |= mask;
-            }
         }
         return r;
     }

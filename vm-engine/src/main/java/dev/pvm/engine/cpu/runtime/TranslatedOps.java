@@ -15,6 +15,18 @@ public final class TranslatedOps {
     private TranslatedOps() {
     }
 
+    /**
+     * cmpb (Book I 3.3.13): each byte 0xff where the bytes of {@code a} and {@code b} are equal, else 0. Branch-free:
+     * adding 0x7f to each byte's low seven bits sets its high bit unless they are zero, without a carry into the
+     * next byte; ORing the byte itself covers 0x80.
+     */
+    @HelperEffect(Effect.PURE)
+    public static long compareBytes(long a, long b) {
+        long x = a ^ b;
+        long nonzero = ((x & 0x7f7f_7f7f_7f7f_7f7fL) + 0x7f7f_7f7f_7f7f_7f7fL) | x;
+        return ((~nonzero & 0x8080_8080_8080_8080L) >>> 7) * 0xff;
+    }
+
     /** A CR field's LT/GT/EQ bits for a signed comparison (Book I 3.3.10), SO not included. */
     @HelperEffect(Effect.PURE)
     public static int compareSigned(long a, long b) {

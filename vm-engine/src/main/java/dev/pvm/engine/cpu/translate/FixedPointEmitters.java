@@ -149,6 +149,14 @@ final class FixedPointEmitters implements Opcodes {
             mv.visitMethodInsn(INVOKESTATIC, "java/lang/Long", "bitCount", "(J)I", false);
             mv.visitInsn(I2L);
         });
+        // cmpb: the interpreter's own byte compare, a pure function of RS and RB.
+        t.bind("CMPB", (e, row, i) -> {
+            e.loadGpr(row.field("rs").raw(i));
+            e.loadGpr(row.field("rb").raw(i));
+            e.callStatic(BytecodeEmitter.OPS, "compareBytes", "(JJ)J");
+            e.storeGpr(row.field("ra").raw(i));
+            return true;
+        });
         compare(t, "CMP", true, false);
         compare(t, "CMPL", false, false);
         compare(t, "CMPI", true, true);

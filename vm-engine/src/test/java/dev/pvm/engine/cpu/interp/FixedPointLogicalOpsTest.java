@@ -74,5 +74,8 @@ class FixedPointLogicalOpsTest {
     void compareBytes() {
         t.set(4, 0x1122_3344_5566_7788L).set(5, 0x1100_3300_5500_7700L).exec("cmpb r3,r4,r5");
         assertThat(t.r(3)).isEqualTo(0xff00_ff00_ff00_ff00L);
+        // Bytes differing only in the high bit or only in the low bit, and 0x7f/0xff/0x80 neighbours.
+        t.set(4, 0x8001_7fff_0080_ff7fL).set(5, 0x0000_7fff_0000_7f7fL).exec("cmpb r3,r4,r5");
+        assertThat(t.r(3)).isEqualTo(0x0000_ffff_ff00_00ffL);
     }
 }

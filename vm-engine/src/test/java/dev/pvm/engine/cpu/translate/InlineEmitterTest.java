@@ -85,7 +85,7 @@ class InlineEmitterTest {
         check(le, "andc r3,r4,r5", "andc. r6,r7,r8", "orc r9,r10,r11", "orc. r12,r13,r14", "nand r15,r16,r17",
                 "nand. r18,r19,r3", "nor r4,r5,r6", "nor. r7,r8,r8", "eqv r9,r10,r11", "eqv. r12,r13,r14",
                 "cntlzw r15,r16", "cntlzw. r17,r0", "cnttzw r18,r19", "cnttzw. r3,r0", "cnttzd r4,r5",
-                "cnttzd. r6,r0");
+                "cnttzd. r6,r0", "cmpb r7,r8,r9", "cmpb r10,r11,r11", "cmpb r12,r0,r13");
     }
 
     @ParameterizedTest
