@@ -8,6 +8,7 @@ import dev.pvm.engine.cpu.fpu.FloatConversions;
 import dev.pvm.engine.cpu.fpu.FloatConversions.IntegerFormat;
 import dev.pvm.engine.cpu.fpu.FpContext;
 import dev.pvm.engine.cpu.isa.Field;
+import java.util.function.LongUnaryOperator;
 
 /**
  * VSX vector floating-point instructions (Power ISA v3.0B Book I 7.6.1: xv*dp on two doublewords, xv*sp on four
@@ -351,33 +352,27 @@ final class VsxVectorFloatOps {
      * models it; the ISA leaves words 1 and 3 undefined).
      */
     private static void fromDoublewords(SemanticsBinder b, String name, Element1 op) {
-        b.bind(name, row -> {
-            Field t = row.field("xt");
-            Field rb = row.field("xb");
-            return (s, i) -> {
-                int xb = rb.raw(i);
-                FpContext c = FloatingPoint.context(s);
-                long w0 = op.apply(s.vsrHi[xb], c) & 0xFFFF_FFFFL;
-                long flags = c.flags;
-                c.flags = 0;
-                long w2 = op.apply(s.vsrLo[xb], c) & 0xFFFF_FFFFL;
-                complete(s, t.raw(i), w0 << 32 | w0, w2 << 32 | w2, flags | c.flags);
-            };
-        });
+        perDoubleword(b, name, dw -> dw, op, w -> (w & 0xFFFF_FFFFL) << 32 | (w & 0xFFFF_FFFFL));
     }
 
     /** Words 0 and 2 to doubleword results. */
     private static void fromEvenWords(SemanticsBinder b, String name, Element1 op) {
+        perDoubleword(b, name, dw -> dw >>> 32, op, r -> r);
+    }
+
+    /** XT.dw[k] = result(op(source(XB.dw[k]))) for both doublewords, exceptions merged. */
+    private static void perDoubleword(SemanticsBinder b, String name, LongUnaryOperator source, Element1 op,
+            LongUnaryOperator result) {
         b.bind(name, row -> {
             Field t = row.field("xt");
             Field rb = row.field("xb");
             return (s, i) -> {
                 int xb = rb.raw(i);
                 FpContext c = FloatingPoint.context(s);
-                long d0 = op.apply(s.vsrHi[xb] >>> 32, c);
+                long d0 = result.applyAsLong(op.apply(source.applyAsLong(s.vsrHi[xb]), c));
                 long flags = c.flags;
                 c.flags = 0;
-                long d1 = op.apply(s.vsrLo[xb] >>> 32, c);
+                long d1 = result.applyAsLong(op.apply(source.applyAsLong(s.vsrLo[xb]), c));
                 complete(s, t.raw(i), d0, d1, flags | c.flags);
             };
         });
