@@ -137,31 +137,14 @@ final class RotateShiftEmitters implements Opcodes {
 
     /** slw/srw: 6 bits of RB; amounts 32..63 give 0; the result is the low word, zero-extended. */
     private static void wordShift(EmitterTable t, String name, boolean left) {
-        t.bind(name, (e, row, i) -> {
-            int ra = row.field("ra").raw(i);
-            org.objectweb.asm.Label zero = new org.objectweb.asm.Label();
-            org.objectweb.asm.Label done = new org.objectweb.asm.Label();
-            e.loadGpr(row.field("rb").raw(i));
-            e.pushLong(32);
-            e.mv().visitInsn(LAND);
-            e.mv().visitInsn(LCONST_0);
-            e.mv().visitInsn(LCMP);
-            e.mv().visitJumpInsn(IFNE, zero);
-            e.loadGpr(row.field("rs").raw(i));
+        shiftOrZero(t, name, 32, (e, rb) -> {
             e.mv().visitInsn(L2I);
-            e.loadGpr(row.field("rb").raw(i));
+            e.loadGpr(rb);
             e.mv().visitInsn(L2I);
             e.mv().visitInsn(left ? ISHL : IUSHR);
             e.mv().visitInsn(I2L);
             e.pushLong(0xFFFF_FFFFL);
             e.mv().visitInsn(LAND);
-            e.mv().visitJumpInsn(GOTO, done);
-            e.mv().visitLabel(zero);
-            e.mv().visitInsn(LCONST_0);
-            e.mv().visitLabel(done);
-            e.storeGpr(ra);
-            FixedPointEmitters.record(e, row, i, ra);
-            return true;
         });
     }
 
@@ -203,20 +186,31 @@ final class RotateShiftEmitters implements Opcodes {
 
     /** Doubleword shifts use 7 bits of RB: amounts 64..127 give 0. */
     private static void shift(EmitterTable t, String name, int opcode) {
+        shiftOrZero(t, name, 64, (e, rb) -> {
+            e.loadGpr(rb);
+            e.mv().visitInsn(L2I);
+            e.mv().visitInsn(opcode);
+        });
+    }
+
+    /**
+     * RA = 0 when RB has bit {@code outOfRange} set (a shift by the operand width or more), else RS shifted by
+     * {@code shift}, which gets RS pushed and RB's number, and leaves the result.
+     */
+    private static void shiftOrZero(EmitterTable t, String name, long outOfRange,
+            java.util.function.BiConsumer<BytecodeEmitter, Integer> shift) {
         t.bind(name, (e, row, i) -> {
             int ra = row.field("ra").raw(i);
             org.objectweb.asm.Label zero = new org.objectweb.asm.Label();
             org.objectweb.asm.Label done = new org.objectweb.asm.Label();
             e.loadGpr(row.field("rb").raw(i));
-            e.pushLong(64);
+            e.pushLong(outOfRange);
             e.mv().visitInsn(LAND);
             e.mv().visitInsn(LCONST_0);
             e.mv().visitInsn(LCMP);
             e.mv().visitJumpInsn(IFNE, zero);
             e.loadGpr(row.field("rs").raw(i));
-            e.loadGpr(row.field("rb").raw(i));
-            e.mv().visitInsn(L2I);
-            e.mv().visitInsn(opcode);
+            shift.accept(e, row.field("rb").raw(i));
             e.mv().visitJumpInsn(GOTO, done);
             e.mv().visitLabel(zero);
             e.mv().visitInsn(LCONST_0);
