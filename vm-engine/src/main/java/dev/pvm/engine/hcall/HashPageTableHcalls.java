@@ -4,14 +4,16 @@ import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.mmu.HashPageTable;
 import dev.pvm.engine.cpu.mmu.PartitionMmu;
 import dev.pvm.engine.memory.GuestMemory;
+import java.util.Arrays;
 
 /**
  * The {@code hcall-pft} and {@code hcall-bulk} function sets (LoPAPR 14.5.4.1): a hash partition's only way to
  * its HPT. Argument checks, results and their registers are QEMU's hw/ppc/spapr_softmmu.c: r4.. hold the
  * arguments, and outputs overwrite them from r4 on. Each call that removes or changes an HPTE also invalidates
- * the TLBs (the tlbie the partition cannot issue itself); like QEMU we flush them whole, since a TLB tagged by
- * effective address cannot find the one virtual page. Each HPTE's read-check-write happens under its group's
- * lock (PAPR's HPTE lock), and the call returns only once every vCPU's TLB has been flushed.
+ * the TLBs (the tlbie the partition cannot issue itself): QEMU flushes them whole, since a TLB tagged by effective
+ * address cannot find the one virtual page; ours drops the entries filled from the HPTEs the call changed
+ * ({@link dev.pvm.engine.cpu.mmu.SoftTlb#flushHpte}). Each HPTE's read-check-write happens under its group's lock
+ * (PAPR's HPTE lock), and the call returns only once every vCPU's TLB has dropped them.
  *
  * <p>Two differences from QEMU: it ORs a private "dirty for migration" bit (0x40) into stored HPTEs, which H_READ
  * then returns; we have no migration and store HPTEs as given (bits 0x60 cleared, as QEMU does). And H_BULK_REMOVE
@@ -144,11 +146,12 @@ public final class HashPageTableHcalls {
 
     /** H_REMOVE(flags, ptex, avpn): r4/r5 = the removed HPTE. */
     private HcallStatus remove(CpuState cpu) {
+        long ptex = cpu.gpr[5];
         long[] old = new long[2];
-        Removal result = removeEntry(cpu.gpr[5], cpu.gpr[6], cpu.gpr[4], old);
+        Removal result = removeEntry(ptex, cpu.gpr[6], cpu.gpr[4], old);
         return switch (result) {
             case SUCCESS -> {
-                mmu.flushAllTlbs(cpu.mmu);
+                mmu.flushHptes(cpu.mmu, ptex);
                 cpu.gpr[4] = old[0];
                 cpu.gpr[5] = old[1];
                 yield HcallStatus.H_SUCCESS;
@@ -166,6 +169,8 @@ public final class HashPageTableHcalls {
     private HcallStatus bulkRemove(CpuState cpu) {
         HcallStatus status = HcallStatus.H_SUCCESS;
         long[] old = new long[2];
+        long[] removed = new long[BULK_MAX];
+        int removedCount = 0;
         for (int i = 0; i < BULK_MAX; i++) {
             int reg = 4 + 2 * i;
             long tsh = cpu.gpr[reg];
@@ -187,6 +192,7 @@ public final class HashPageTableHcalls {
             Removal result = removeEntry(tsh & BULK_PTEX, tsl, (tsh & BULK_FLAGS) >>> 26, old);
             tsh |= (long) result.ordinal() << 60;
             if (result == Removal.SUCCESS) {
+                removed[removedCount++] = tsh & BULK_PTEX;
                 // R and C into bits 4:5 as PAPR and KVM (<< 51); QEMU's << 43 lands them in the index field.
                 tsh |= (old[1] & (HashPageTable.R_C | HashPageTable.R_R)) << 51;
             }
@@ -196,7 +202,7 @@ public final class HashPageTableHcalls {
                 break;
             }
         }
-        mmu.flushAllTlbs(cpu.mmu);
+        mmu.flushHptes(cpu.mmu, Arrays.copyOf(removed, removedCount));
         return status;
     }
 
@@ -228,7 +234,7 @@ public final class HashPageTableHcalls {
                 protectedR |= flags & (HashPageTable.R_PP | HashPageTable.R_N | HashPageTable.R_KEY_LO);
             } while (!hpt.compareAndSetPte1(ptex, r, protectedR));
         }
-        mmu.flushAllTlbs(cpu.mmu);
+        mmu.flushHptes(cpu.mmu, ptex);
         return HcallStatus.H_SUCCESS;
     }
 

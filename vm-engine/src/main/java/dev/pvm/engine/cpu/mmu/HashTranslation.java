@@ -93,8 +93,9 @@ final class HashTranslation {
         int shift = HashPageSizes.pageShift(segment, pte0, pte1);
         long offsetMask = (1L << shift) - 1;
         long real = (pte1 & HashPageTable.R_RPN & ~offsetMask) | (ea & offsetMask);
-        // Every HPTE has a key, so the AMR/IAMR bits of that key bear on every entry.
-        vcpu.tlb().fill(ea, msr, real, permissions, SoftTlb.KEY_FIELD << keyShift(pte1));
+        // Every HPTE has a key, so the AMR/IAMR bits of that key bear on every entry. The entry remembers its
+        // HPTE: H_REMOVE and H_PROTECT of that HPTE drop it.
+        vcpu.tlb().fill(ea, msr, real, permissions, SoftTlb.KEY_FIELD << keyShift(pte1), ptex);
         return real;
     }
 

@@ -133,16 +133,35 @@ public final class PartitionMmu implements AutoCloseable {
     }
 
     /**
-     * Invalidates every vCPU's TLB (the HPT changed, or the process table) and returns once all have: the
-     * hypervisor's tlbie for an hcall issued by {@code issuer} (null when no vCPU issued it).
+     * Invalidates every vCPU's TLB (the process table changed) and returns once all have: the hypervisor's tlbie
+     * for an hcall issued by {@code issuer} (null when no vCPU issued it).
      */
     public void flushAllTlbs(VcpuMmu issuer) {
+        flushTlbs(issuer, v -> v.tlb.flushAll());
+    }
+
+    /**
+     * Invalidates, in every vCPU's TLB, the translations HPTEs {@code hptes} gave (an HPT hcall removed or changed
+     * them), and returns once all have.
+     */
+    public void flushHptes(VcpuMmu issuer, long... hptes) {
+        if (hptes.length == 0) {
+            return;
+        }
+        flushTlbs(issuer, v -> {
+            for (long ptex : hptes) {
+                v.tlb.flushHpte(ptex);
+            }
+        });
+    }
+
+    private void flushTlbs(VcpuMmu issuer, Consumer<VcpuMmu> flush) {
         if (issuer != null) {
-            shootdown(issuer, v -> v.tlb.flushAll(), issuer.outstanding());
+            shootdown(issuer, flush, issuer.outstanding());
             issuer.completeShootdowns();
         } else {
             List<VcpuMmu.Outstanding> posted = new ArrayList<>();
-            shootdown(null, v -> v.tlb.flushAll(), posted);
+            shootdown(null, flush, posted);
             posted.forEach(o -> o.target().awaitCompleted(o.ticket(), null));
         }
     }

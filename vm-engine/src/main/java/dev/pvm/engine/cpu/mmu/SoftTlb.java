@@ -26,6 +26,8 @@ public final class SoftTlb {
     public static final int INDEX_BITS = 9;
     public static final int HALF = 1 << INDEX_BITS;
     public static final long INVALID = -1L;
+    /** The source of an entry that did not come from an HPTE (radix, tests). */
+    public static final long NO_HPTE = -1L;
 
     /** One key's two bits in the AMR (store, load) and IAMR (fetch, the low one), at the key's position. */
     public static final long KEY_FIELD = 3L;
@@ -44,6 +46,12 @@ public final class SoftTlb {
     private final long[] keyBits = new long[2 * HALF];
     private int keyDependentCount;
     /**
+     * The HPTE index each entry was filled from (hash MMU), or {@link #NO_HPTE}. An entry is derived from exactly
+     * one HPTE, so when H_REMOVE, H_PROTECT or H_BULK_REMOVE changes an HPTE, dropping the entries filled from it
+     * removes every stale translation and keeps the rest ({@link #flushHpte}).
+     */
+    private final long[] hpte = new long[2 * HALF];
+    /**
      * The indexes filled since the last whole flush, each once ({@code listed}); an entry invalidated since is
      * dropped from the list by the next scan. The scans (a PID, segment or quadrant flush, a full flush) walk
      * only these: a radix kernel flushes its whole PID after every code patch and vunmap, tens of thousands of
@@ -55,11 +63,14 @@ public final class SoftTlb {
     /** Statistics: translations cached (each one a miss that walked the page tables), and whole-TLB flushes. */
     private long fills;
     private long fullFlushes;
+    private long hpteFlushes;
+    private long hpteEntriesDropped;
 
     public SoftTlb() {
         Arrays.fill(readTag, INVALID);
         Arrays.fill(writeTag, INVALID);
         Arrays.fill(execTag, INVALID);
+        Arrays.fill(hpte, NO_HPTE);
     }
 
     /** The entry for {@code ea} under {@code msr}: the page bits of the address, plus MSR[PR] as the top bit. */
@@ -92,7 +103,17 @@ public final class SoftTlb {
      * @param keyBits     the AMR/IAMR bits the permissions were narrowed by (a key's two AMR bits), or 0
      */
     public void fill(long ea, long msr, long real, int permissions, long keyBits) {
+        fill(ea, msr, real, permissions, keyBits, NO_HPTE);
+    }
+
+    /**
+     * Caches a translation of the 4 KiB page holding {@code ea} that HPTE {@code hpteIndex} gave (hash MMU).
+     *
+     * @see #fill(long, long, long, int, long)
+     */
+    public void fill(long ea, long msr, long real, int permissions, long keyBits, long hpteIndex) {
         int i = index(ea, msr);
+        hpte[i] = hpteIndex;
         long page = ea & ~PAGE_OFFSET;
         fills++;
         // One real page per entry: tags left from another page would now point at this one's frame.
@@ -171,6 +192,41 @@ public final class SoftTlb {
     /** Whole-TLB flushes since creation (statistics). */
     public long fullFlushes() {
         return fullFlushes;
+    }
+
+    /** {@link #flushHpte} calls since creation (statistics). */
+    public long hpteFlushes() {
+        return hpteFlushes;
+    }
+
+    /** Entries those calls found filled from their HPTE and dropped (statistics). */
+    public long hpteEntriesDropped() {
+        return hpteEntriesDropped;
+    }
+
+    /**
+     * Drops the entries filled from HPTE {@code hpteIndex} (every 4 KiB piece of its page, in both halves): the
+     * invalidation the hypervisor performs when H_REMOVE, H_PROTECT or H_BULK_REMOVE changes that HPTE (PAPR: the
+     * old translation is gone from every processor when the call returns). QEMU flushes the whole TLB instead
+     * (ppc_hash64_tlb_flush_hpte), since its TLB cannot find the entries of one virtual page; ours records each
+     * entry's HPTE. A Linux hash boot issues some 35,000 H_REMOVE, and a whole flush refills every live entry.
+     */
+    public void flushHpte(long hpteIndex) {
+        hpteFlushes++;
+        for (int k = 0; k < liveCount;) {
+            int i = live[k];
+            long tag = tagOf(i);
+            if (tag != INVALID && hpte[i] != hpteIndex) {
+                k++;
+                continue;
+            }
+            if (tag != INVALID) {
+                hpteEntriesDropped++;
+            }
+            invalidate(i);
+            listed[i] = false;
+            live[k] = live[--liveCount];
+        }
     }
 
     /** Drops every entry for an effective address in {@code [start, start + size)}, in both halves. */

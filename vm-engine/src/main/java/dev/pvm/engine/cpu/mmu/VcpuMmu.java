@@ -158,17 +158,26 @@ public final class VcpuMmu {
 
     /**
      * slbia IH (ISA v3.0 IH values, as QEMU's helper_SLBIA): 7 invalidates no entry, only lookaside information;
-     * 3 and 4 include entry 0, 3 keeping entries of class 0; 0, 1, 2, 5 and 6 invalidate all but entry 0. The TLB
-     * is flushed in every case.
+     * 3 and 4 include entry 0, 3 keeping entries of class 0; 0, 1, 2, 5 and 6 invalidate all but entry 0. IH=3
+     * invalidates the lookaside information of the class-1 entries only (Book III 5.9.3.1), so the TLB keeps the
+     * other segments' translations: Linux issues it on every context switch (switch_slb) to drop the user
+     * segments. Every other IH flushes the whole TLB.
      */
     public void slbia(int ih) {
-        tlb.flushAll();
+        if (ih != 3) {
+            tlb.flushAll();
+        }
         if (ih == 7) {
             return;
         }
         int first = ih == 3 || ih == 4 ? 0 : 1;
         for (int n = first; n < slb.size(); n++) {
             if (slb.valid(n) && !(ih == 3 && (slb.vsid(n) & Slb.VSID_C) == 0)) {
+                if (ih == 3) {
+                    // The TLB holds translations of valid SLB entries' segments only: slbmte and slbie drop
+                    // those of the entries they replace or remove.
+                    tlb.flushMatching(slb.esid(n), slb.segmentMask(n));
+                }
                 slb.invalidate(n);
             }
         }

@@ -42,7 +42,10 @@ final class MachineStatistics {
                     .forEach(e -> b.append(String.format(" 0x%x %d;", e.getKey(), e.getValue()[0])));
             b.append(System.lineSeparator());
             SoftTlb tlb = v.cpu.mmu.tlb();
-            b.append(String.format("  TLB: %,d fills (misses), %,d full flushes%n", tlb.fills(), tlb.fullFlushes()));
+            b.append(String.format("  TLB: %,d fills (misses; %,.0f per 1 M instructions), %,d full flushes, %,d HPTE"
+                    + " invalidations (%,d entries dropped)%n", tlb.fills(),
+                    tlb.fills() * 1e6 / Math.max(1, v.cpu.instructions), tlb.fullFlushes(), tlb.hpteFlushes(),
+                    tlb.hpteEntriesDropped()));
         }
         b.append("hypercalls: ").append(hcalls.callCounts()).append(System.lineSeparator());
         this.text = b.toString();

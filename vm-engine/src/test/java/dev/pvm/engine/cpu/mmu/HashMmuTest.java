@@ -243,6 +243,98 @@ class HashMmuTest {
                 .isInstanceOf(GuestInterrupt.DataSegment.class);
     }
 
+    /**
+     * H_REMOVE, H_PROTECT and H_BULK_REMOVE drop the translations of the HPTEs they change, every 4 KiB piece of
+     * a large page, and keep the others cached: a stale entry would read the old page or store through a
+     * read-only one.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {12, 16, 24})
+    void hptHcallsDropExactlyTheTranslationsOfTheHptesTheyChange(int shift) {
+        // Each page in a segment of its own base size (as Linux maps them): 64K with LP 0001, 16M with LP 0.
+        long slbFlags = switch (shift) {
+            case 16 -> 0x110;
+            case 24 -> 0x100;
+            default -> 0;
+        };
+        int hashShift = shift;
+        long lp = shift == 16 ? 0x1000 : 0;
+        long page = 1L << shift;
+        long ea = EA & ~(page - 1) & ~0x0FFF_FFFFL | 0x0400_0000L;
+        long otherPage = ea + 4 * page;
+        // Not in the TLB slot of ea's first piece (16M pages are 2^12 slots apart).
+        long other = otherPage + (shift == 24 ? 0x5000 : 0);
+        segment(0, ea, VSID, slbFlags);
+        long rpnA = 0x0100_0000L;
+        long rpnB = 0x0200_0000L;
+        long rpnOther = 0x0300_0000L;
+        long v = pte0(VSID, ea, shift != 12, false);
+        long ptex = enter(group(hash(VSID, ea, hashShift)), v, rpnA | lp | 0x10 | 2);
+        enter(group(hash(VSID, otherPage, hashShift)), pte0(VSID, otherPage, shift != 12, false),
+                rpnOther | lp | 0x10 | 2);
+        long[] pieces = shift == 12 ? new long[] {0} : new long[] {0, 0x1000, page - 0x1000};
+        for (long piece : pieces) {
+            assertThat(cpu.mmu.translate(KERNEL, ea + piece, AccessKind.STORE)).isEqualTo(rpnA + piece);
+        }
+        long otherReal = rpnOther + other - otherPage;
+        assertThat(cpu.mmu.translate(KERNEL, other, AccessKind.STORE)).isEqualTo(otherReal);
+        long fills = cpu.mmu.tlb.fills();
+        long fullFlushes = cpu.mmu.tlb.fullFlushes();
+
+        // H_REMOVE, then the same slot re-entered for another real page.
+        assertThat(hcall(HashPageTableHcalls.H_REMOVE, 0, ptex, 0)).isEqualTo(HcallStatus.H_SUCCESS);
+        for (long piece : pieces) {
+            assertThat(cpu.mmu.tlb.lookup(ea + piece, KERNEL, AccessKind.LOAD)).isEqualTo(-1);
+        }
+        assertThat(cpu.mmu.tlb.lookup(other + 8, KERNEL, AccessKind.STORE)).isEqualTo(otherReal + 8);
+        assertThat(enter(ptex, v, rpnB | lp | 0x10 | 2)).isEqualTo(ptex);
+        for (long piece : pieces) {
+            assertThat(cpu.mmu.translate(KERNEL, ea + piece, AccessKind.STORE)).isEqualTo(rpnB + piece);
+        }
+
+        // H_PROTECT to read-only: stores through the cached writable entries fault.
+        assertThat(hcall(HashPageTableHcalls.H_PROTECT, 3, ptex, 0)).isEqualTo(HcallStatus.H_SUCCESS);
+        for (long piece : pieces) {
+            assertThat(cpu.mmu.tlb.lookup(ea + piece, KERNEL, AccessKind.STORE)).isEqualTo(-1);
+            assertThat(fault(() -> cpu.mmu.translate(KERNEL, ea + piece, AccessKind.STORE)))
+                    .isInstanceOf(GuestInterrupt.DataStorage.class);
+            assertThat(cpu.mmu.translate(KERNEL, ea + piece, AccessKind.LOAD)).isEqualTo(rpnB + piece);
+        }
+
+        // H_BULK_REMOVE of it: gone again; the other page was never refilled.
+        assertThat(hcall(HashPageTableHcalls.H_BULK_REMOVE, 0x4000_0000_0000_0000L | ptex, 0,
+                0xC000_0000_0000_0000L, 0)).isEqualTo(HcallStatus.H_SUCCESS);
+        for (long piece : pieces) {
+            assertThat(cpu.mmu.tlb.lookup(ea + piece, KERNEL, AccessKind.LOAD)).isEqualTo(-1);
+            assertThat(fault(() -> cpu.mmu.translate(KERNEL, ea + piece, AccessKind.LOAD)))
+                    .isInstanceOf(GuestInterrupt.DataStorage.class);
+        }
+        assertThat(cpu.mmu.translate(KERNEL, other, AccessKind.STORE)).isEqualTo(otherReal);
+        assertThat(cpu.mmu.tlb.fills()).isEqualTo(fills + 2L * pieces.length);
+        assertThat(cpu.mmu.tlb.fullFlushes()).isEqualTo(fullFlushes);
+    }
+
+    @Test
+    void slbiaThreeDropsTheUserSegmentsTranslationsAndKeepsTheKernels() {
+        long user = 0x0000_0000_1000_0000L;
+        long userVsid = 0x777;
+        segment(0, EA, VSID, 0);
+        segment(1, user, userVsid, Slb.VSID_C);
+        enter(group(hash(VSID, EA, 12)), pte0(VSID, EA, false, false), 0x0050_0000L | 0x10 | 2);
+        enter(group(hash(userVsid, user, 12)), pte0(userVsid, user, false, false), 0x0060_0000L | 0x10 | 2);
+        cpu.mmu.translate(KERNEL, EA, AccessKind.LOAD);
+        cpu.mmu.translate(USER, user, AccessKind.LOAD);
+
+        cpu.mmu.slbia(3);
+
+        assertThat(cpu.mmu.tlb.lookup(EA, KERNEL, AccessKind.LOAD)).isEqualTo(0x0050_0000L);
+        assertThat(cpu.mmu.tlb.lookup(user, USER, AccessKind.LOAD)).isEqualTo(-1);
+        assertThat(fault(() -> cpu.mmu.translate(USER, user, AccessKind.LOAD)))
+                .isInstanceOf(GuestInterrupt.DataSegment.class);
+        cpu.mmu.slbia(0);
+        assertThat(cpu.mmu.tlb.lookup(EA, KERNEL, AccessKind.LOAD)).isEqualTo(-1);
+    }
+
     @Test
     void hEnterChecksAndPlacesEntries() {
         long group = 0x40;

@@ -87,4 +87,31 @@ class SoftTlbTest {
         assertEquals(-1, tlb.lookup(KERNEL | 0x2000, SUPERVISOR, AccessKind.LOAD));
         assertEquals(0x3000, tlb.lookup(0x3000, SUPERVISOR, AccessKind.LOAD));
     }
+
+    @Test
+    void anHpteFlushDropsEveryPieceOfItsPageInBothHalvesAndNothingElse() {
+        // A 64 KiB page from HPTE 40 cached at three of its 4 KiB pieces, one in problem state; HPTE 41 and a radix
+        // entry (no HPTE) beside them; an entry of HPTE 40 overwritten by one of HPTE 41 in the same slot.
+        tlb.fill(KERNEL | 0x10000, SUPERVISOR, 0x50000, ALL, 0, 40);
+        tlb.fill(KERNEL | 0x1f000, SUPERVISOR, 0x5f000, ALL, 0, 40);
+        tlb.fill(0x7000_0001_3000L, PROBLEM, 0x53000, SoftTlb.READ, 0, 40);
+        tlb.fill(KERNEL | 0x20000, SUPERVISOR, 0x60000, ALL, 0, 41);
+        tlb.fill(KERNEL | 0x30000, SUPERVISOR, 0x70000, ALL, 0);
+        tlb.fill(KERNEL | 0x15000, SUPERVISOR, 0x55000, ALL, 0, 40);
+        tlb.fill(KERNEL | 0x215000, SUPERVISOR, 0x85000, ALL, 0, 41);
+
+        tlb.flushHpte(40);
+
+        assertEquals(-1, tlb.lookup(KERNEL | 0x10008, SUPERVISOR, AccessKind.LOAD));
+        assertEquals(-1, tlb.lookup(KERNEL | 0x1f000, SUPERVISOR, AccessKind.STORE));
+        assertEquals(-1, tlb.lookup(0x7000_0001_3000L, PROBLEM, AccessKind.LOAD));
+        assertEquals(0x60008, tlb.lookup(KERNEL | 0x20008, SUPERVISOR, AccessKind.LOAD));
+        assertEquals(0x70000, tlb.lookup(KERNEL | 0x30000, SUPERVISOR, AccessKind.FETCH));
+        assertEquals(0x85000, tlb.lookup(KERNEL | 0x215000, SUPERVISOR, AccessKind.LOAD));
+        assertEquals(3, tlb.hpteEntriesDropped());
+        assertEquals(3, tlb.listedEntries());
+        tlb.flushHpte(41);
+        assertEquals(-1, tlb.lookup(KERNEL | 0x215000, SUPERVISOR, AccessKind.LOAD));
+        assertEquals(0x70000, tlb.lookup(KERNEL | 0x30000, SUPERVISOR, AccessKind.LOAD));
+    }
 }
