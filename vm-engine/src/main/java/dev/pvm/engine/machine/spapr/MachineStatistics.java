@@ -4,6 +4,9 @@ import dev.pvm.engine.cpu.CpuModel;
 import dev.pvm.engine.cpu.mmu.SoftTlb;
 import dev.pvm.engine.cpu.translate.TranslatorExecutor;
 import dev.pvm.engine.hcall.HcallTable;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -48,7 +51,26 @@ final class MachineStatistics {
                     tlb.hpteEntriesDropped()));
         }
         b.append("hypercalls: ").append(hcalls.callCounts()).append(System.lineSeparator());
+        b.append(jvmLine()).append(System.lineSeparator());
         this.text = b.toString();
+    }
+
+    /**
+     * The engine process's CPU time and the JVM's share of it: the same guest work (instructions, interrupts,
+     * hypercalls) takes from run to run as much more CPU as the host lends the vCPU thread less of a core, and this
+     * line tells that apart from more JIT compilation or GC.
+     */
+    private static String jvmLine() {
+        long gcMillis = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(0, gc.getCollectionTime());
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long jitMillis = jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+        double processSeconds = ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() / 1e9 : -1;
+        return String.format("JVM: process CPU %.2f s, JIT compilation %.2f s, GC %.2f s", processSeconds,
+                jitMillis / 1e3, gcMillis / 1e3);
     }
 
     @Override
