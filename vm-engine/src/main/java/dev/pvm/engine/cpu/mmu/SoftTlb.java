@@ -213,17 +213,19 @@ public final class SoftTlb {
      */
     public void flushHpte(long hpteIndex) {
         hpteFlushes++;
+        // Entries invalidated otherwise stay listed until a scan that looks at every entry's tag: this one looks
+        // only at the HPTE, since it runs on every H_REMOVE with most of the 1,024 entries listed.
         for (int k = 0; k < liveCount;) {
             int i = live[k];
-            long tag = tagOf(i);
-            if (tag != INVALID && hpte[i] != hpteIndex) {
+            if (hpte[i] != hpteIndex) {
                 k++;
                 continue;
             }
-            if (tag != INVALID) {
+            if (tagOf(i) != INVALID) {
                 hpteEntriesDropped++;
             }
             invalidate(i);
+            hpte[i] = NO_HPTE;
             listed[i] = false;
             live[k] = live[--liveCount];
         }
