@@ -17,50 +17,10 @@ final class FixedPointCompareOps {
 
     static void bind(SemanticsBinder b) {
         // The compares (7 % of the code run as decoded units) decode ahead (Semantics.decode).
-        for (boolean unsigned : new boolean[] {false, true}) {
-            b.bind(unsigned ? "CMPLI" : "CMPI", row -> {
-                Field bf = row.field("bf");
-                Field l = row.field("l");
-                Field ra = row.field("ra");
-                Field imm = row.field(unsigned ? "ui" : "si");
-                return new Semantics() {
-                    @Override
-                    public void execute(CpuState s, int i) {
-                        compareImmediate(s, unsigned, bf.raw(i), l.raw(i) != 0, ra.raw(i), imm.extract(i));
-                    }
-
-                    @Override
-                    public DecodedInsn decode(int i) {
-                        int field = bf.raw(i);
-                        boolean wide = l.raw(i) != 0;
-                        int a = ra.raw(i);
-                        long value = imm.extract(i);
-                        return s -> compareImmediate(s, unsigned, field, wide, a, value);
-                    }
-                };
-            });
-            b.bind(unsigned ? "CMPL" : "CMP", row -> {
-                Field bf = row.field("bf");
-                Field l = row.field("l");
-                Field ra = row.field("ra");
-                Field rb = row.field("rb");
-                return new Semantics() {
-                    @Override
-                    public void execute(CpuState s, int i) {
-                        compare(s, unsigned, bf.raw(i), l.raw(i) != 0, ra.raw(i), rb.raw(i));
-                    }
-
-                    @Override
-                    public DecodedInsn decode(int i) {
-                        int field = bf.raw(i);
-                        boolean wide = l.raw(i) != 0;
-                        int a = ra.raw(i);
-                        int bReg = rb.raw(i);
-                        return s -> compare(s, unsigned, field, wide, a, bReg);
-                    }
-                };
-            });
-        }
+        compare(b, "CMPI", false, "si");
+        compare(b, "CMPLI", true, "ui");
+        compare(b, "CMP", false, null);
+        compare(b, "CMPL", true, null);
         b.bind("TWI", row -> {
             Field to = row.field("to");
             Field ra = row.field("ra");
@@ -160,24 +120,45 @@ final class FixedPointCompareOps {
         }
     }
 
-    /** cmpi/cmpli: RA (its low word, sign- or zero-extended, unless L) with the immediate into CR field BF. */
-    private static void compareImmediate(CpuState s, boolean unsigned, int bf, boolean wide, int ra, long imm) {
-        long a = s.gpr[ra];
-        if (unsigned) {
-            s.compareUnsigned(bf, wide ? a : a & 0xFFFF_FFFFL, imm);
-        } else {
-            s.compareSigned(bf, wide ? a : (int) a, imm);
-        }
+    /** A compare row: with {@code immediate} the D form (RA with the field's value), else RA with RB. */
+    private static void compare(SemanticsBinder b, String name, boolean unsigned, String immediate) {
+        b.bind(name, row -> {
+            Field bf = row.field("bf");
+            Field l = row.field("l");
+            Field ra = row.field("ra");
+            Field rb = immediate == null ? row.field("rb") : null;
+            Field imm = immediate == null ? null : row.field(immediate);
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    compare(s, unsigned, bf.raw(i), l.raw(i) != 0, ra.raw(i), rb == null ? -1 : rb.raw(i),
+                            imm == null ? 0 : imm.extract(i));
+                }
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int field = bf.raw(i);
+                    boolean wide = l.raw(i) != 0;
+                    int a = ra.raw(i);
+                    int bReg = rb == null ? -1 : rb.raw(i);
+                    long value = imm == null ? 0 : imm.extract(i);
+                    return s -> compare(s, unsigned, field, wide, a, bReg, value);
+                }
+            };
+        });
     }
 
-    /** cmp/cmpl: RA with RB as for the immediate forms. */
-    private static void compare(CpuState s, boolean unsigned, int bf, boolean wide, int ra, int rb) {
+    /**
+     * RA with RB ({@code rb} >= 0) or the immediate into CR field BF: the low words, sign- or zero-extended,
+     * unless L (the immediate is already extended as its row's field says).
+     */
+    private static void compare(CpuState s, boolean unsigned, int bf, boolean wide, int ra, int rb, long imm) {
         long a = s.gpr[ra];
-        long c = s.gpr[rb];
+        long c = rb < 0 ? imm : s.gpr[rb];
         if (unsigned) {
-            s.compareUnsigned(bf, wide ? a : a & 0xFFFF_FFFFL, wide ? c : c & 0xFFFF_FFFFL);
+            s.compareUnsigned(bf, wide ? a : a & 0xFFFF_FFFFL, rb < 0 || wide ? c : c & 0xFFFF_FFFFL);
         } else {
-            s.compareSigned(bf, wide ? a : (int) a, wide ? c : (int) c);
+            s.compareSigned(bf, wide ? a : (int) a, rb < 0 || wide ? c : (int) c);
         }
     }
 }

@@ -130,71 +130,51 @@ final class LoadStoreOps {
     }
 
     private static void load(SemanticsBinder b, String name, int access, boolean update) {
-        StorageAccess m = b.storage();
-        b.bind(name, row -> {
-            Operands o = new Operands(row, "rt");
-            return new Semantics() {
-                @Override
-                public void execute(CpuState s, int i) {
-                    load(s, m, access, update, o.target().raw(i), o.ra().raw(i), o.b(i), o.d(i));
-                }
-
-                @Override
-                public DecodedInsn decode(int i) {
-                    int t = o.target().raw(i);
-                    int a = o.ra().raw(i);
-                    int rb = o.b(i);
-                    long d = o.d(i);
-                    return s -> load(s, m, access, update, t, a, rb, d);
-                }
-            };
-        });
-    }
-
-    /** A load's semantics; {@code b} is -1 for a displacement-form row, whose displacement is {@code d}. */
-    private static void load(CpuState s, StorageAccess m, int access, boolean update, int t, int a, int b, long d) {
-        if (update && (a == 0 || a == t)) {
-            s.raise(INVALID_UPDATE);
-            return;
-        }
-        long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + (b < 0 ? d : s.gpr[b]));
-        s.gpr[t] = read(m, s, access, ea);
-        if (update) {
-            s.gpr[a] = ea;
-        }
+        transfer(b, name, false, access, update);
     }
 
     private static void store(SemanticsBinder b, String name, int access, boolean update) {
+        transfer(b, name, true, access, update);
+    }
+
+    private static void transfer(SemanticsBinder b, String name, boolean store, int access, boolean update) {
         StorageAccess m = b.storage();
         b.bind(name, row -> {
-            Operands o = new Operands(row, "rs");
+            Operands o = new Operands(row, store ? "rs" : "rt");
             return new Semantics() {
                 @Override
                 public void execute(CpuState s, int i) {
-                    store(s, m, access, update, o.target().raw(i), o.ra().raw(i), o.b(i), o.d(i));
+                    transfer(s, m, store, access, update, o.target().raw(i), o.ra().raw(i), o.b(i), o.d(i));
                 }
 
                 @Override
                 public DecodedInsn decode(int i) {
-                    int rs = o.target().raw(i);
+                    int r = o.target().raw(i);
                     int a = o.ra().raw(i);
                     int rb = o.b(i);
                     long d = o.d(i);
-                    return s -> store(s, m, access, update, rs, a, rb, d);
+                    return s -> transfer(s, m, store, access, update, r, a, rb, d);
                 }
             };
         });
     }
 
-    /** A store's semantics, with operands as for the loads'. */
-    private static void store(CpuState s, StorageAccess m, int access, boolean update, int rs, int a, int b,
-            long d) {
-        if (update && a == 0) {
+    /**
+     * A load into, or a store from, GPR {@code r}; {@code b} is -1 for a displacement-form row, whose
+     * displacement is {@code d}. The update forms need RA != 0, and a load RA != RT (Book I 3.3.2).
+     */
+    private static void transfer(CpuState s, StorageAccess m, boolean store, int access, boolean update, int r,
+            int a, int b, long d) {
+        if (update && (a == 0 || (!store && a == r))) {
             s.raise(INVALID_UPDATE);
             return;
         }
         long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + (b < 0 ? d : s.gpr[b]));
-        write(m, s, access, ea, s.gpr[rs]);
+        if (store) {
+            write(m, s, access, ea, s.gpr[r]);
+        } else {
+            s.gpr[r] = read(m, s, access, ea);
+        }
         if (update) {
             s.gpr[a] = ea;
         }

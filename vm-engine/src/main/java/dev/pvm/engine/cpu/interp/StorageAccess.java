@@ -105,36 +105,25 @@ public final class StorageAccess {
     }
 
     /**
-     * The real address of a {@code size}-byte load at {@code ea} when it can read {@link #ram} directly, else -1:
-     * real mode, or a TLB hit for an access inside one page (Book III 5.7.3: the translation of a hit is the
-     * one a table walk would give).
+     * The real address of a {@code size}-byte {@code kind} access at {@code ea} when it can reach {@link #ram}
+     * directly, else -1: real mode, or a TLB hit for an access inside one page (Book III 5.7.3: the translation
+     * of a hit is the one a table walk would give); a store also needs its page(s) untrapped.
      */
-    private long directLoadAddress(CpuState s, long ea, int size) {
+    private long directAddress(CpuState s, long ea, int size, AccessKind kind) {
         long msr = s.msr;
         long a;
         if ((msr & Msr.DR) == 0) {
             a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
         } else if ((ea & SoftTlb.PAGE_OFFSET) <= SoftTlb.PAGE_OFFSET + 1 - size) {
-            a = s.mmu.tlb.lookup(ea, msr, AccessKind.LOAD);
+            a = s.mmu.tlb.lookup(ea, msr, kind);
         } else {
             return -1;
         }
-        return a >= 0 && a <= directLimit ? a : -1;
-    }
-
-    /** As {@link #directLoadAddress} for a store, which also needs its page(s) untrapped. */
-    private long directStoreAddress(CpuState s, long ea, int size) {
-        long msr = s.msr;
-        long a;
-        if ((msr & Msr.DR) == 0) {
-            a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
-        } else if ((ea & SoftTlb.PAGE_OFFSET) <= SoftTlb.PAGE_OFFSET + 1 - size) {
-            a = s.mmu.tlb.lookup(ea, msr, AccessKind.STORE);
-        } else {
+        if (a < 0 || a > directLimit) {
             return -1;
         }
-        return a >= 0 && a <= directLimit && storeTrap[(int) (a >>> TRAP_PAGE_SHIFT)] == 0
-                && storeTrap[(int) ((a + size - 1) >>> TRAP_PAGE_SHIFT)] == 0 ? a : -1;
+        return kind != AccessKind.STORE || (storeTrap[(int) (a >>> TRAP_PAGE_SHIFT)] == 0
+                && storeTrap[(int) ((a + size - 1) >>> TRAP_PAGE_SHIFT)] == 0) ? a : -1;
     }
 
     /** Fetches the instruction word at {@code ea} in the current byte order. */
@@ -240,7 +229,7 @@ public final class StorageAccess {
     }
 
     public int load8(CpuState s, long ea) {
-        long a = directLoadAddress(s, ea, 1);
+        long a = directAddress(s, ea, 1, AccessKind.LOAD);
         if (a >= 0) {
             return ram.get(ValueLayout.JAVA_BYTE, a) & 0xff;
         }
@@ -252,7 +241,7 @@ public final class StorageAccess {
     }
 
     public int load16(CpuState s, long ea) {
-        long a = directLoadAddress(s, ea, 2);
+        long a = directAddress(s, ea, 2, AccessKind.LOAD);
         if (a >= 0) {
             return (s.littleEndian ? ram.get(SHORT_LE, a) : ram.get(SHORT_BE, a)) & 0xffff;
         }
@@ -260,7 +249,7 @@ public final class StorageAccess {
     }
 
     public int load32(CpuState s, long ea) {
-        long a = directLoadAddress(s, ea, 4);
+        long a = directAddress(s, ea, 4, AccessKind.LOAD);
         if (a >= 0) {
             return s.littleEndian ? ram.get(INT_LE, a) : ram.get(INT_BE, a);
         }
@@ -268,7 +257,7 @@ public final class StorageAccess {
     }
 
     public long load64(CpuState s, long ea) {
-        long a = directLoadAddress(s, ea, 8);
+        long a = directAddress(s, ea, 8, AccessKind.LOAD);
         if (a >= 0) {
             return s.littleEndian ? ram.get(LONG_LE, a) : ram.get(LONG_BE, a);
         }
@@ -276,7 +265,7 @@ public final class StorageAccess {
     }
 
     public void store8(CpuState s, long ea, long value) {
-        long a = directStoreAddress(s, ea, 1);
+        long a = directAddress(s, ea, 1, AccessKind.STORE);
         if (a >= 0) {
             ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
             return;
@@ -289,7 +278,7 @@ public final class StorageAccess {
     }
 
     public void store16(CpuState s, long ea, long value) {
-        long a = directStoreAddress(s, ea, 2);
+        long a = directAddress(s, ea, 2, AccessKind.STORE);
         if (a < 0) {
             store16(s, ea, value, order(s));
         } else if (s.littleEndian) {
@@ -300,7 +289,7 @@ public final class StorageAccess {
     }
 
     public void store32(CpuState s, long ea, long value) {
-        long a = directStoreAddress(s, ea, 4);
+        long a = directAddress(s, ea, 4, AccessKind.STORE);
         if (a < 0) {
             store32(s, ea, value, order(s));
         } else if (s.littleEndian) {
@@ -311,7 +300,7 @@ public final class StorageAccess {
     }
 
     public void store64(CpuState s, long ea, long value) {
-        long a = directStoreAddress(s, ea, 8);
+        long a = directAddress(s, ea, 8, AccessKind.STORE);
         if (a < 0) {
             store64(s, ea, value, order(s));
         } else if (s.littleEndian) {
