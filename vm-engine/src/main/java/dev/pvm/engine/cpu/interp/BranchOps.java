@@ -18,16 +18,24 @@ final class BranchOps {
     }
 
     static void bind(SemanticsBinder b) {
+        // b, bc and bclr decode ahead (Semantics.decode): they are a sixth of the code run as decoded units.
         b.bind("B", row -> {
             Field li = row.field("li");
             Field aa = row.field("aa");
             Field lk = row.field("lk");
-            return (s, i) -> {
-                long target = aa.raw(i) != 0 ? li.extract(i) : s.cia + li.extract(i);
-                if (lk.raw(i) != 0) {
-                    s.lr = s.nia;
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    branch(s, aa.raw(i) != 0, li.extract(i), lk.raw(i) != 0);
                 }
-                s.nia = target & s.eaMask;
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    boolean absolute = aa.raw(i) != 0;
+                    long offset = li.extract(i);
+                    boolean link = lk.raw(i) != 0;
+                    return s -> branch(s, absolute, offset, link);
+                }
             };
         });
         b.bind("BC", row -> {
@@ -36,15 +44,20 @@ final class BranchOps {
             Field bd = row.field("bd");
             Field aa = row.field("aa");
             Field lk = row.field("lk");
-            return (s, i) -> {
-                long next = s.nia;
-                boolean taken = conditionHolds(s, bo.raw(i), bi.raw(i), true);
-                if (lk.raw(i) != 0) {
-                    s.lr = next;
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    branchConditional(s, bo.raw(i), bi.raw(i), aa.raw(i) != 0, bd.extract(i), lk.raw(i) != 0);
                 }
-                if (taken) {
-                    long target = aa.raw(i) != 0 ? bd.extract(i) : s.cia + bd.extract(i);
-                    s.nia = target & s.eaMask;
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int options = bo.raw(i);
+                    int bit = bi.raw(i);
+                    boolean absolute = aa.raw(i) != 0;
+                    long offset = bd.extract(i);
+                    boolean link = lk.raw(i) != 0;
+                    return s -> branchConditional(s, options, bit, absolute, offset, link);
                 }
             };
         });
@@ -52,15 +65,18 @@ final class BranchOps {
             Field bo = row.field("bo");
             Field bi = row.field("bi");
             Field lk = row.field("lk");
-            return (s, i) -> {
-                long target = s.lr & ~3L;
-                long next = s.nia;
-                boolean taken = conditionHolds(s, bo.raw(i), bi.raw(i), true);
-                if (lk.raw(i) != 0) {
-                    s.lr = next;
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    branchToLink(s, bo.raw(i), bi.raw(i), lk.raw(i) != 0);
                 }
-                if (taken) {
-                    s.nia = target & s.eaMask;
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int options = bo.raw(i);
+                    int bit = bi.raw(i);
+                    boolean link = lk.raw(i) != 0;
+                    return s -> branchToLink(s, options, bit, link);
                 }
             };
         });
@@ -119,6 +135,41 @@ final class BranchOps {
             Field bfa = row.field("bfa");
             return (s, i) -> s.setCrField(bf.raw(i), s.crField(bfa.raw(i)));
         });
+    }
+
+    /** b: to the (absolute or CIA-relative) offset; with LK the next instruction's address goes to LR. */
+    private static void branch(CpuState s, boolean absolute, long offset, boolean link) {
+        long target = absolute ? offset : s.cia + offset;
+        if (link) {
+            s.lr = s.nia;
+        }
+        s.nia = target & s.eaMask;
+    }
+
+    /** bc: as b when BO/BI's condition holds (CTR decremented first where BO says). */
+    private static void branchConditional(CpuState s, int bo, int bi, boolean absolute, long offset, boolean link) {
+        long next = s.nia;
+        boolean taken = conditionHolds(s, bo, bi, true);
+        if (link) {
+            s.lr = next;
+        }
+        if (taken) {
+            long target = absolute ? offset : s.cia + offset;
+            s.nia = target & s.eaMask;
+        }
+    }
+
+    /** bclr: to LR (read before LK replaces it) when the condition holds. */
+    private static void branchToLink(CpuState s, int bo, int bi, boolean link) {
+        long target = s.lr & ~3L;
+        long next = s.nia;
+        boolean taken = conditionHolds(s, bo, bi, true);
+        if (link) {
+            s.lr = next;
+        }
+        if (taken) {
+            s.nia = target & s.eaMask;
+        }
     }
 
     /**

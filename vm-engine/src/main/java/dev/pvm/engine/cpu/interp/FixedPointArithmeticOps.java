@@ -38,24 +38,29 @@ final class FixedPointArithmeticOps {
     }
 
     static void bind(SemanticsBinder b) {
-        b.bind("ADDI", row -> {
-            Field rt = row.field("rt");
-            Field ra = row.field("ra");
-            Field si = row.field("si");
-            return (s, i) -> {
-                int a = ra.raw(i);
-                s.gpr[rt.raw(i)] = (a == 0 ? 0 : s.gpr[a]) + si.extract(i);
-            };
-        });
-        b.bind("ADDIS", row -> {
-            Field rt = row.field("rt");
-            Field ra = row.field("ra");
-            Field si = row.field("si");
-            return (s, i) -> {
-                int a = ra.raw(i);
-                s.gpr[rt.raw(i)] = (a == 0 ? 0 : s.gpr[a]) + ((long) si.extract(i) << 16);
-            };
-        });
+        // addi and addis (li, lis, la: a tenth of the code run as decoded units) decode ahead (Semantics.decode).
+        for (boolean shifted : new boolean[] {false, true}) {
+            b.bind(shifted ? "ADDIS" : "ADDI", row -> {
+                Field rt = row.field("rt");
+                Field ra = row.field("ra");
+                Field si = row.field("si");
+                int shift = shifted ? 16 : 0;
+                return new Semantics() {
+                    @Override
+                    public void execute(CpuState s, int i) {
+                        addImmediate(s, rt.raw(i), ra.raw(i), (long) si.extract(i) << shift);
+                    }
+
+                    @Override
+                    public DecodedInsn decode(int i) {
+                        int t = rt.raw(i);
+                        int a = ra.raw(i);
+                        long imm = (long) si.extract(i) << shift;
+                        return s -> addImmediate(s, t, a, imm);
+                    }
+                };
+            });
+        }
         for (String name : new String[] {"ADDIC", "ADDIC."}) {
             boolean record = name.endsWith(".");
             b.bind(name, row -> {
@@ -296,6 +301,11 @@ final class FixedPointArithmeticOps {
         });
     }
 
+    /** addi/addis: RT = (RA|0) + the immediate (already shifted for addis). */
+    private static void addImmediate(CpuState s, int t, int a, long imm) {
+        s.gpr[t] = (a == 0 ? 0 : s.gpr[a]) + imm;
+    }
+
     private static void addXo(SemanticsBinder b, String name, boolean subtractFrom, AddKind kind, boolean carrying) {
         b.bind(name, row -> {
             Field rt = row.field("rt");
@@ -303,36 +313,56 @@ final class FixedPointArithmeticOps {
             Field rb = row.hasField("rb") ? row.field("rb") : null;
             Field oe = row.field("oe");
             Field rc = row.field("rc");
-            return (s, i) -> {
-                long a = s.gpr[ra.raw(i)];
-                long x = subtractFrom ? ~a : a;
-                long y;
-                int carryIn;
-                switch (kind) {
-                    case PLAIN -> {
-                        y = s.gpr[rb.raw(i)];
-                        carryIn = subtractFrom ? 1 : 0;
-                    }
-                    case EXTENDED -> {
-                        y = s.gpr[rb.raw(i)];
-                        carryIn = s.ca;
-                    }
-                    case MINUS_ONE -> {
-                        y = -1;
-                        carryIn = s.ca;
-                    }
-                    default -> {
-                        y = 0;
-                        carryIn = s.ca;
-                    }
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    addXo(s, subtractFrom, kind, carrying, rt.raw(i), ra.raw(i), rb == null ? 0 : rb.raw(i),
+                            oe.raw(i) != 0, rc.raw(i) != 0);
                 }
-                long r = XerArithmetic.add(s, x, y, carryIn, carrying, oe.raw(i) != 0);
-                s.gpr[rt.raw(i)] = r;
-                if (rc.raw(i) != 0) {
-                    s.recordCr0(r);
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int t = rt.raw(i);
+                    int a = ra.raw(i);
+                    int bReg = rb == null ? 0 : rb.raw(i);
+                    boolean overflow = oe.raw(i) != 0;
+                    boolean record = rc.raw(i) != 0;
+                    return s -> addXo(s, subtractFrom, kind, carrying, t, a, bReg, overflow, record);
                 }
             };
         });
+    }
+
+    /** The XO-form adds and subtracts: RT = (~)RA + RB (or -1, 0) + the carry {@code kind} says. */
+    private static void addXo(CpuState s, boolean subtractFrom, AddKind kind, boolean carrying, int t, int ra,
+            int rb, boolean overflow, boolean record) {
+        long a = s.gpr[ra];
+        long x = subtractFrom ? ~a : a;
+        long y;
+        int carryIn;
+        switch (kind) {
+            case PLAIN -> {
+                y = s.gpr[rb];
+                carryIn = subtractFrom ? 1 : 0;
+            }
+            case EXTENDED -> {
+                y = s.gpr[rb];
+                carryIn = s.ca;
+            }
+            case MINUS_ONE -> {
+                y = -1;
+                carryIn = s.ca;
+            }
+            default -> {
+                y = 0;
+                carryIn = s.ca;
+            }
+        }
+        long r = XerArithmetic.add(s, x, y, carryIn, carrying, overflow);
+        s.gpr[t] = r;
+        if (record) {
+            s.recordCr0(r);
+        }
     }
 
     @FunctionalInterface

@@ -19,39 +19,29 @@ final class LoadStoreOps {
     private LoadStoreOps() {
     }
 
-    @FunctionalInterface
-    interface Load {
-        long load(CpuState s, long ea);
-    }
-
-    @FunctionalInterface
-    interface Store {
-        void store(CpuState s, long ea, long value);
-    }
+    // What a row reads or writes, in the CPU's byte order unless REVERSED (a switch, not a functional object per
+    // access: one call site serving every row would be megamorphic).
+    private static final int BYTE = 0;
+    private static final int HALF = 1;
+    private static final int HALF_ALGEBRAIC = 2;
+    private static final int WORD = 3;
+    private static final int WORD_ALGEBRAIC = 4;
+    private static final int DOUBLE = 5;
+    private static final int HALF_REVERSED = 6;
+    private static final int WORD_REVERSED = 7;
+    private static final int DOUBLE_REVERSED = 8;
 
     static void bind(SemanticsBinder b) {
-        StorageAccess m = b.storage();
-        Load u8 = m::load8;
-        Load u16 = m::load16;
-        Load s16 = (s, ea) -> (short) m.load16(s, ea);
-        Load u32 = (s, ea) -> m.load32(s, ea) & 0xFFFF_FFFFL;
-        Load s32 = (s, ea) -> (long) m.load32(s, ea);
-        Load u64 = m::load64;
-        Store st8 = m::store8;
-        Store st16 = m::store16;
-        Store st32 = m::store32;
-        Store st64 = m::store64;
-
         for (String[] rows : new String[][] {{"LBZ", "LBZU", "LBZX", "LBZUX"}, {"LHZ", "LHZU", "LHZX", "LHZUX"},
                 {"LHA", "LHAU", "LHAX", "LHAUX"}, {"LWZ", "LWZU", "LWZX", "LWZUX"}, {"LWA", null, "LWAX", "LWAUX"},
                 {"LD", "LDU", "LDX", "LDUX"}}) {
-            Load access = switch (rows[0]) {
-                case "LBZ" -> u8;
-                case "LHZ" -> u16;
-                case "LHA" -> s16;
-                case "LWZ" -> u32;
-                case "LWA" -> s32;
-                default -> u64;
+            int access = switch (rows[0]) {
+                case "LBZ" -> BYTE;
+                case "LHZ" -> HALF;
+                case "LHA" -> HALF_ALGEBRAIC;
+                case "LWZ" -> WORD;
+                case "LWA" -> WORD_ALGEBRAIC;
+                default -> DOUBLE;
             };
             load(b, rows[0], access, false);
             if (rows[1] != null) {
@@ -62,23 +52,49 @@ final class LoadStoreOps {
         }
         for (String[] rows : new String[][] {{"STB", "STBU", "STBX", "STBUX"}, {"STH", "STHU", "STHX", "STHUX"},
                 {"STW", "STWU", "STWX", "STWUX"}, {"STD", "STDU", "STDX", "STDUX"}}) {
-            Store access = switch (rows[0]) {
-                case "STB" -> st8;
-                case "STH" -> st16;
-                case "STW" -> st32;
-                default -> st64;
+            int access = switch (rows[0]) {
+                case "STB" -> BYTE;
+                case "STH" -> HALF;
+                case "STW" -> WORD;
+                default -> DOUBLE;
             };
             store(b, rows[0], access, false);
             store(b, rows[1], access, true);
             store(b, rows[2], access, false);
             store(b, rows[3], access, true);
         }
-        load(b, "LHBRX", m::load16Reversed, false);
-        load(b, "LWBRX", (s, ea) -> m.load32Reversed(s, ea) & 0xFFFF_FFFFL, false);
-        load(b, "LDBRX", m::load64Reversed, false);
-        store(b, "STHBRX", m::store16Reversed, false);
-        store(b, "STWBRX", m::store32Reversed, false);
-        store(b, "STDBRX", m::store64Reversed, false);
+        load(b, "LHBRX", HALF_REVERSED, false);
+        load(b, "LWBRX", WORD_REVERSED, false);
+        load(b, "LDBRX", DOUBLE_REVERSED, false);
+        store(b, "STHBRX", HALF_REVERSED, false);
+        store(b, "STWBRX", WORD_REVERSED, false);
+        store(b, "STDBRX", DOUBLE_REVERSED, false);
+    }
+
+    private static long read(StorageAccess m, CpuState s, int access, long ea) {
+        return switch (access) {
+            case BYTE -> m.load8(s, ea);
+            case HALF -> m.load16(s, ea);
+            case HALF_ALGEBRAIC -> (short) m.load16(s, ea);
+            case WORD -> m.load32(s, ea) & 0xFFFF_FFFFL;
+            case WORD_ALGEBRAIC -> m.load32(s, ea);
+            case DOUBLE -> m.load64(s, ea);
+            case HALF_REVERSED -> m.load16Reversed(s, ea);
+            case WORD_REVERSED -> m.load32Reversed(s, ea) & 0xFFFF_FFFFL;
+            default -> m.load64Reversed(s, ea);
+        };
+    }
+
+    private static void write(StorageAccess m, CpuState s, int access, long ea, long value) {
+        switch (access) {
+            case BYTE -> m.store8(s, ea, value);
+            case HALF -> m.store16(s, ea, value);
+            case WORD -> m.store32(s, ea, value);
+            case DOUBLE -> m.store64(s, ea, value);
+            case HALF_REVERSED -> m.store16Reversed(s, ea, value);
+            case WORD_REVERSED -> m.store32Reversed(s, ea, value);
+            default -> m.store64Reversed(s, ea, value);
+        }
     }
 
     /** The displacement field of a D- or DS-form row, or null for indexed (X-form) rows. */
@@ -92,49 +108,75 @@ final class LoadStoreOps {
         return null;
     }
 
-    private static void load(SemanticsBinder b, String name, Load access, boolean update) {
+    /**
+     * A load or store row's operands: register numbers, and the displacement of a D/DS-form row or -1 for
+     * {@code b} (an indexed row has {@code b} and no displacement). {@link Semantics#execute} extracts them from
+     * the word at each execution, {@link Semantics#decode} once; both run the same body.
+     */
+    private record Operands(Field target, Field ra, Field disp, Field rb) {
+
+        Operands(InsnPattern row, String target) {
+            this(row.field(target), row.field("ra"), displacement(row),
+                    displacement(row) == null ? row.field("rb") : null);
+        }
+
+        int b(int insn) {
+            return disp == null ? rb.raw(insn) : -1;
+        }
+
+        long d(int insn) {
+            return disp == null ? 0 : disp.extract(insn);
+        }
+    }
+
+    private static void load(SemanticsBinder b, String name, int access, boolean update) {
+        transfer(b, name, false, access, update);
+    }
+
+    private static void store(SemanticsBinder b, String name, int access, boolean update) {
+        transfer(b, name, true, access, update);
+    }
+
+    private static void transfer(SemanticsBinder b, String name, boolean store, int access, boolean update) {
+        StorageAccess m = b.storage();
         b.bind(name, row -> {
-            Field rt = row.field("rt");
-            Field ra = row.field("ra");
-            Field disp = displacement(row);
-            Field rb = disp == null ? row.field("rb") : null;
-            return (s, i) -> {
-                int t = rt.raw(i);
-                int a = ra.raw(i);
-                if (update && (a == 0 || a == t)) {
-                    s.raise(INVALID_UPDATE);
-                    return;
+            Operands o = new Operands(row, store ? "rs" : "rt");
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    transfer(s, m, store, access, update, o.target().raw(i), o.ra().raw(i), o.b(i), o.d(i));
                 }
-                long offset = disp != null ? disp.extract(i) : s.gpr[rb.raw(i)];
-                long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + offset);
-                long value = access.load(s, ea);
-                s.gpr[t] = value;
-                if (update) {
-                    s.gpr[a] = ea;
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int r = o.target().raw(i);
+                    int a = o.ra().raw(i);
+                    int rb = o.b(i);
+                    long d = o.d(i);
+                    return s -> transfer(s, m, store, access, update, r, a, rb, d);
                 }
             };
         });
     }
 
-    private static void store(SemanticsBinder b, String name, Store access, boolean update) {
-        b.bind(name, row -> {
-            Field rs = row.field("rs");
-            Field ra = row.field("ra");
-            Field disp = displacement(row);
-            Field rb = disp == null ? row.field("rb") : null;
-            return (s, i) -> {
-                int a = ra.raw(i);
-                if (update && a == 0) {
-                    s.raise(INVALID_UPDATE);
-                    return;
-                }
-                long offset = disp != null ? disp.extract(i) : s.gpr[rb.raw(i)];
-                long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + offset);
-                access.store(s, ea, s.gpr[rs.raw(i)]);
-                if (update) {
-                    s.gpr[a] = ea;
-                }
-            };
-        });
+    /**
+     * A load into, or a store from, GPR {@code r}; {@code b} is -1 for a displacement-form row, whose
+     * displacement is {@code d}. The update forms need RA != 0, and a load RA != RT (Book I 3.3.2).
+     */
+    private static void transfer(CpuState s, StorageAccess m, boolean store, int access, boolean update, int r,
+            int a, int b, long d) {
+        if (update && (a == 0 || (!store && a == r))) {
+            s.raise(INVALID_UPDATE);
+            return;
+        }
+        long ea = s.ea((a == 0 ? 0 : s.gpr[a]) + (b < 0 ? d : s.gpr[b]));
+        if (store) {
+            write(m, s, access, ea, s.gpr[r]);
+        } else {
+            s.gpr[r] = read(m, s, access, ea);
+        }
+        if (update) {
+            s.gpr[a] = ea;
+        }
     }
 }

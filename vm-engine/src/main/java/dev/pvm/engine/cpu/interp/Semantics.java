@@ -12,4 +12,13 @@ import dev.pvm.engine.cpu.CpuState;
 public interface Semantics {
 
     void execute(CpuState cpu, int insn);
+
+    /**
+     * The instruction word {@code insn} of this row with its operands extracted once, for code that runs the same
+     * word many times (decoded units); null where the row extracts them at each execution. A row that decodes
+     * runs one body for both entry points, so the interpreter's semantics stay the one reference.
+     */
+    default DecodedInsn decode(int insn) {
+        return null;
+    }
 }

@@ -45,6 +45,83 @@ final class SpecialRegisterOps {
     private SpecialRegisterOps() {
     }
 
+    /** mfspr RT,n. */
+    private static void moveFrom(CpuState s, TimeBase timeBase, CpuModel model, int t, int n) {
+        Spr.Definition d = Spr.definition(n);
+        if (!permitted(s, n, d, d == null ? Spr.Privilege.NONE : d.read(), "mfspr")) {
+            return;
+        }
+        long value = switch (n) {
+            case Spr.XER -> s.xer();
+            case Spr.LR -> s.lr;
+            case Spr.CTR -> s.ctr;
+            case Spr.DSCR, Spr.DSCR_PRIV -> s.dscr;
+            case Spr.DSISR -> s.dsisr;
+            case Spr.DAR -> s.dar;
+            case Spr.DEC -> Decrementer.read(s, timeBase.read());
+            case Spr.SRR0 -> s.srr0;
+            case Spr.SRR1 -> s.srr1;
+            case Spr.CFAR -> s.cfar;
+            // The MMU's registers live in VcpuMmu: writing them invalidates softmmu TLB entries.
+            case Spr.AMR, Spr.AMR_USER, Spr.PIDR, Spr.UAMOR, Spr.IAMR -> s.mmu.read(n);
+            case Spr.CTRL_READ -> s.ctrl;
+            case Spr.FSCR -> s.fscr;
+            case Spr.PSPB -> s.pspb;
+            case Spr.VRSAVE -> s.vrsave;
+            case Spr.TB, Spr.PURR, Spr.SPURR -> timeBase.read();
+            case Spr.TBU -> timeBase.read() >>> 32;
+            case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0];
+            case Spr.SPRG3_USER -> s.sprg[3];
+            case Spr.PVR -> model.pvr();
+            case Spr.TAR -> s.tar;
+            case Spr.PIR -> s.index;
+            case Spr.PPR -> s.ppr;
+            // PPR32 is the high word of PPR (Book II 3.1).
+            case Spr.PPR32 -> s.ppr >>> 32;
+            default -> throw new IllegalStateException("SPR " + n + " is in the table without a read");
+        };
+        s.gpr[t] = d.width() == 32 ? value & 0xFFFF_FFFFL : value;
+    }
+
+    /** mtspr n,RS. */
+    private static void moveTo(CpuState s, TimeBase timeBase, int rs, int n) {
+        Spr.Definition d = Spr.definition(n);
+        if (!permitted(s, n, d, d == null ? Spr.Privilege.NONE : d.write(), "mtspr")) {
+            return;
+        }
+        long value = s.gpr[rs];
+        if (d.width() == 32) {
+            value &= 0xFFFF_FFFFL;
+        }
+        switch (n) {
+            case Spr.XER -> s.setXer(value);
+            case Spr.LR -> s.lr = value;
+            case Spr.CTR -> s.ctr = value;
+            case Spr.DSCR, Spr.DSCR_PRIV -> s.dscr = value;
+            case Spr.DSISR -> s.dsisr = value;
+            case Spr.DAR -> s.dar = value;
+            case Spr.DEC -> {
+                Decrementer.write(s, timeBase.read(), value);
+                // A decrementer written negative is an exception now: let the run loop look.
+                s.stopRequested = true;
+            }
+            case Spr.SRR0 -> s.srr0 = value;
+            case Spr.SRR1 -> s.srr1 = value;
+            case Spr.CFAR -> s.cfar = value;
+            // VcpuMmu applies UAMOR in problem state (Book III 5.7.13) and flushes what the change affects.
+            case Spr.AMR, Spr.AMR_USER, Spr.PIDR, Spr.UAMOR, Spr.IAMR -> s.mmu.write(s.msr, n, value);
+            case Spr.CTRL_WRITE -> s.ctrl = (value & CTRL_RUN) != 0 ? CTRL_RUN | CTRL_THREAD_RUN : 0;
+            case Spr.FSCR -> s.fscr = value;
+            case Spr.PSPB -> s.pspb = (int) value;
+            case Spr.VRSAVE -> s.vrsave = (int) value;
+            case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0] = value;
+            case Spr.TAR -> s.tar = value;
+            case Spr.PPR -> setPriority(s, value);
+            case Spr.PPR32 -> setPriority(s, value << 32);
+            default -> throw new IllegalStateException("SPR " + n + " is in the table without a write");
+        }
+    }
+
     /**
      * Whether the current state may make this access; raises the interrupt and returns false when not.
      * {@code definition} null is an invalid SPR: false without an interrupt means "no-op".
@@ -86,86 +163,38 @@ final class SpecialRegisterOps {
     static void bind(SemanticsBinder b) {
         TimeBase timeBase = b.timeBase();
         CpuModel model = b.model();
+        // mfspr and mtspr (4 % of the code run as decoded units; SPR is a split field) decode ahead.
         b.bind("MFSPR", row -> {
             Field rt = row.field("rt");
             Field spr = row.field("spr");
-            return (s, i) -> {
-                int n = spr.raw(i);
-                Spr.Definition d = Spr.definition(n);
-                if (!permitted(s, n, d, d == null ? Spr.Privilege.NONE : d.read(), "mfspr")) {
-                    return;
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    moveFrom(s, timeBase, model, rt.raw(i), spr.raw(i));
                 }
-                long value = switch (n) {
-                    case Spr.XER -> s.xer();
-                    case Spr.LR -> s.lr;
-                    case Spr.CTR -> s.ctr;
-                    case Spr.DSCR, Spr.DSCR_PRIV -> s.dscr;
-                    case Spr.DSISR -> s.dsisr;
-                    case Spr.DAR -> s.dar;
-                    case Spr.DEC -> Decrementer.read(s, timeBase.read());
-                    case Spr.SRR0 -> s.srr0;
-                    case Spr.SRR1 -> s.srr1;
-                    case Spr.CFAR -> s.cfar;
-                    // The MMU's registers live in VcpuMmu: writing them invalidates softmmu TLB entries.
-                    case Spr.AMR, Spr.AMR_USER, Spr.PIDR, Spr.UAMOR, Spr.IAMR -> s.mmu.read(n);
-                    case Spr.CTRL_READ -> s.ctrl;
-                    case Spr.FSCR -> s.fscr;
-                    case Spr.PSPB -> s.pspb;
-                    case Spr.VRSAVE -> s.vrsave;
-                    case Spr.TB, Spr.PURR, Spr.SPURR -> timeBase.read();
-                    case Spr.TBU -> timeBase.read() >>> 32;
-                    case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0];
-                    case Spr.SPRG3_USER -> s.sprg[3];
-                    case Spr.PVR -> model.pvr();
-                    case Spr.TAR -> s.tar;
-                    case Spr.PIR -> s.index;
-                    case Spr.PPR -> s.ppr;
-                    // PPR32 is the high word of PPR (Book II 3.1).
-                    case Spr.PPR32 -> s.ppr >>> 32;
-                    default -> throw new IllegalStateException("SPR " + n + " is in the table without a read");
-                };
-                s.gpr[rt.raw(i)] = d.width() == 32 ? value & 0xFFFF_FFFFL : value;
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int t = rt.raw(i);
+                    int n = spr.raw(i);
+                    return s -> moveFrom(s, timeBase, model, t, n);
+                }
             };
         });
         b.bind("MTSPR", row -> {
             Field rs = row.field("rs");
             Field spr = row.field("spr");
-            return (s, i) -> {
-                int n = spr.raw(i);
-                Spr.Definition d = Spr.definition(n);
-                if (!permitted(s, n, d, d == null ? Spr.Privilege.NONE : d.write(), "mtspr")) {
-                    return;
+            return new Semantics() {
+                @Override
+                public void execute(CpuState s, int i) {
+                    moveTo(s, timeBase, rs.raw(i), spr.raw(i));
                 }
-                long value = s.gpr[rs.raw(i)];
-                if (d.width() == 32) {
-                    value &= 0xFFFF_FFFFL;
-                }
-                switch (n) {
-                    case Spr.XER -> s.setXer(value);
-                    case Spr.LR -> s.lr = value;
-                    case Spr.CTR -> s.ctr = value;
-                    case Spr.DSCR, Spr.DSCR_PRIV -> s.dscr = value;
-                    case Spr.DSISR -> s.dsisr = value;
-                    case Spr.DAR -> s.dar = value;
-                    case Spr.DEC -> {
-                        Decrementer.write(s, timeBase.read(), value);
-                        // A decrementer written negative is an exception now: let the run loop look.
-                        s.stopRequested = true;
-                    }
-                    case Spr.SRR0 -> s.srr0 = value;
-                    case Spr.SRR1 -> s.srr1 = value;
-                    case Spr.CFAR -> s.cfar = value;
-                    // VcpuMmu applies UAMOR in problem state (Book III 5.7.13) and flushes what the change affects.
-                    case Spr.AMR, Spr.AMR_USER, Spr.PIDR, Spr.UAMOR, Spr.IAMR -> s.mmu.write(s.msr, n, value);
-                    case Spr.CTRL_WRITE -> s.ctrl = (value & CTRL_RUN) != 0 ? CTRL_RUN | CTRL_THREAD_RUN : 0;
-                    case Spr.FSCR -> s.fscr = value;
-                    case Spr.PSPB -> s.pspb = (int) value;
-                    case Spr.VRSAVE -> s.vrsave = (int) value;
-                    case Spr.SPRG0, Spr.SPRG1, Spr.SPRG2, Spr.SPRG3 -> s.sprg[n - Spr.SPRG0] = value;
-                    case Spr.TAR -> s.tar = value;
-                    case Spr.PPR -> setPriority(s, value);
-                    case Spr.PPR32 -> setPriority(s, value << 32);
-                    default -> throw new IllegalStateException("SPR " + n + " is in the table without a write");
+
+                @Override
+                public DecodedInsn decode(int i) {
+                    int source = rs.raw(i);
+                    int n = spr.raw(i);
+                    return s -> moveTo(s, timeBase, source, n);
                 }
             };
         });

@@ -7,6 +7,8 @@ import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.mmu.SoftTlb;
 import dev.pvm.engine.memory.GuestMemory;
 import dev.pvm.engine.memory.GuestMemoryAccessException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
@@ -24,13 +26,52 @@ import java.nio.ByteOrder;
  * <p>An access whose real address nothing backs (in real mode, or through a translation to such an address) is a
  * machine check carrying the effective address, as QEMU's POWER9 reports a failed memory transaction
  * ({@link GuestInterrupt.MachineCheck}; InterruptDelivery sets SRR1, DAR and DSISR).
+ *
+ * <p>With a RAM block attached ({@link #attachRam}), the common case skips the layers: an access inside one page
+ * whose real address is known (real mode, or a hit in the vCPU's TLB) and lies in that block reads or writes it
+ * directly, a store only where the block's store trap byte is 0 (no translated or decoded code on the page, no
+ * lockstep journaling). Everything else, a TLB miss above all, takes the general path, which translates (filling
+ * the TLB) or raises the same interrupt as before.
  */
 public final class StorageAccess {
 
+    private static final ValueLayout.OfShort SHORT_BE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_BE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** The store trap's page size (the code pages' granule). */
+    private static final int TRAP_PAGE_SHIFT = 12;
+
     private final GuestMemory memory;
+    /** The directly accessed RAM block at real address 0, and the highest real address an 8-byte access may use. */
+    private MemorySegment ram = MemorySegment.NULL;
+    private long directLimit = -1;
+    private byte[] storeTrap;
 
     public StorageAccess(GuestMemory memory) {
         this.memory = memory;
+    }
+
+    /**
+     * Lets accesses to {@code ram}, the host memory behind real addresses {@code [0, ram.byteSize())} of this
+     * storage's memory, bypass its layers. {@code storeTrap} holds a byte per 4 KiB page that is nonzero where
+     * a store must take the general path (the memory view tracks code on the page, or journals every store);
+     * its owner keeps it current.
+     */
+    public void attachRam(MemorySegment ram, byte[] storeTrap) {
+        if (storeTrap.length < (ram.byteSize() + (1L << TRAP_PAGE_SHIFT) - 1) >>> TRAP_PAGE_SHIFT) {
+            throw new IllegalArgumentException("the store trap covers " + storeTrap.length + " pages, fewer than "
+                    + ram.byteSize() + " bytes of RAM");
+        }
+        this.ram = ram;
+        this.storeTrap = storeTrap;
+        this.directLimit = ram.byteSize() - 8;
     }
 
     public GuestMemory memory() {
@@ -61,6 +102,28 @@ public final class StorageAccess {
     public long fetchAddress(CpuState s, long ea) {
         return (s.msr & Msr.IR) == 0 ? ea & CpuState.REAL_MODE_ADDRESS_MASK
                 : s.mmu.translate(s.msr, ea, AccessKind.FETCH);
+    }
+
+    /**
+     * The real address of a {@code size}-byte {@code kind} access at {@code ea} when it can reach {@link #ram}
+     * directly, else -1: real mode, or a TLB hit for an access inside one page (Book III 5.7.3: the translation
+     * of a hit is the one a table walk would give); a store also needs its page(s) untrapped.
+     */
+    private long directAddress(CpuState s, long ea, int size, AccessKind kind) {
+        long msr = s.msr;
+        long a;
+        if ((msr & Msr.DR) == 0) {
+            a = ea & CpuState.REAL_MODE_ADDRESS_MASK;
+        } else if ((ea & SoftTlb.PAGE_OFFSET) <= SoftTlb.PAGE_OFFSET + 1 - size) {
+            a = s.mmu.tlb.lookup(ea, msr, kind);
+        } else {
+            return -1;
+        }
+        if (a < 0 || a > directLimit) {
+            return -1;
+        }
+        return kind != AccessKind.STORE || (storeTrap[(int) (a >>> TRAP_PAGE_SHIFT)] == 0
+                && storeTrap[(int) ((a + size - 1) >>> TRAP_PAGE_SHIFT)] == 0) ? a : -1;
     }
 
     /** Fetches the instruction word at {@code ea} in the current byte order. */
@@ -166,6 +229,10 @@ public final class StorageAccess {
     }
 
     public int load8(CpuState s, long ea) {
+        long a = directAddress(s, ea, 1, AccessKind.LOAD);
+        if (a >= 0) {
+            return ram.get(ValueLayout.JAVA_BYTE, a) & 0xff;
+        }
         try {
             return memory.load8(loadAddress(s, ea));
         } catch (GuestMemoryAccessException e) {
@@ -174,18 +241,35 @@ public final class StorageAccess {
     }
 
     public int load16(CpuState s, long ea) {
+        long a = directAddress(s, ea, 2, AccessKind.LOAD);
+        if (a >= 0) {
+            return (s.littleEndian ? ram.get(SHORT_LE, a) : ram.get(SHORT_BE, a)) & 0xffff;
+        }
         return load16(s, ea, order(s));
     }
 
     public int load32(CpuState s, long ea) {
+        long a = directAddress(s, ea, 4, AccessKind.LOAD);
+        if (a >= 0) {
+            return s.littleEndian ? ram.get(INT_LE, a) : ram.get(INT_BE, a);
+        }
         return load32(s, ea, order(s));
     }
 
     public long load64(CpuState s, long ea) {
+        long a = directAddress(s, ea, 8, AccessKind.LOAD);
+        if (a >= 0) {
+            return s.littleEndian ? ram.get(LONG_LE, a) : ram.get(LONG_BE, a);
+        }
         return load64(s, ea, order(s));
     }
 
     public void store8(CpuState s, long ea, long value) {
+        long a = directAddress(s, ea, 1, AccessKind.STORE);
+        if (a >= 0) {
+            ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            return;
+        }
         try {
             memory.store8(storeAddress(s, ea), (int) value);
         } catch (GuestMemoryAccessException e) {
@@ -194,15 +278,36 @@ public final class StorageAccess {
     }
 
     public void store16(CpuState s, long ea, long value) {
-        store16(s, ea, value, order(s));
+        long a = directAddress(s, ea, 2, AccessKind.STORE);
+        if (a < 0) {
+            store16(s, ea, value, order(s));
+        } else if (s.littleEndian) {
+            ram.set(SHORT_LE, a, (short) value);
+        } else {
+            ram.set(SHORT_BE, a, (short) value);
+        }
     }
 
     public void store32(CpuState s, long ea, long value) {
-        store32(s, ea, value, order(s));
+        long a = directAddress(s, ea, 4, AccessKind.STORE);
+        if (a < 0) {
+            store32(s, ea, value, order(s));
+        } else if (s.littleEndian) {
+            ram.set(INT_LE, a, (int) value);
+        } else {
+            ram.set(INT_BE, a, (int) value);
+        }
     }
 
     public void store64(CpuState s, long ea, long value) {
-        store64(s, ea, value, order(s));
+        long a = directAddress(s, ea, 8, AccessKind.STORE);
+        if (a < 0) {
+            store64(s, ea, value, order(s));
+        } else if (s.littleEndian) {
+            ram.set(LONG_LE, a, value);
+        } else {
+            ram.set(LONG_BE, a, value);
+        }
     }
 
     /** Byte-reversed loads and stores (lhbrx, lwbrx, ldbrx, st*brx): the opposite of the current order. */

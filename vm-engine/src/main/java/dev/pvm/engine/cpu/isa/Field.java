@@ -116,11 +116,15 @@ public final class Field {
         return wordMask;
     }
 
-    /** The field's raw bits, unsigned and unscaled. */
+    /**
+     * The field's raw bits, unsigned and unscaled. Kept under C1's inlining limit (35 bytecodes) for the
+     * single-piece case, which is nearly every operand the interpreter's semantics extract.
+     */
     public int raw(int insn) {
-        if (singlePiece) {
-            return (insn >>> shift0) & mask0;
-        }
+        return singlePiece ? (insn >>> shift0) & mask0 : rawPieces(insn);
+    }
+
+    private int rawPieces(int insn) {
         int value = 0;
         for (int i = 0; i < shifts.length; i++) {
             value = (value << widths[i]) | ((insn >>> shifts[i]) & maskOf(widths[i]));

@@ -57,6 +57,8 @@ public final class TranslatorRuntime implements UnitMemory {
         this.pages = pages;
         this.journal = journal;
         this.storage = storage;
+        // The interpreter's semantics (decoded units, fallbacks) take the same direct path under the same trap.
+        storage.attachRam(ram, trap);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.CpuState;
+import dev.pvm.engine.cpu.interp.DecodedInsn;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.Semantics;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
@@ -16,16 +17,25 @@ import dev.pvm.engine.memory.GuestMemoryAccessException;
  * <p>It is cached, keyed and invalidated like a translated unit: a store into its code marks it invalid, and
  * it then stops after the storing instruction. It follows fall-through and forward branches inside itself; a
  * backward branch leaves it, so a loop head becomes an entry of its own, counted on every iteration.
+ *
+ * <p>Rows whose semantics decode ahead ({@link Semantics#decode}) run from their decoded form, with the operands
+ * extracted when the unit was built; the others from the word.
  */
 final class DecodedUnit extends CompiledUnit {
 
     private final int[] words;
+    /** Each instruction's decoded form, or null where its row runs from the word. */
+    private final DecodedInsn[] decoded;
     private int entries;
 
     /** @param semantics the interpreter's semantics for each of the unit's rows */
     DecodedUnit(TranslationUnit unit, Semantics[] semantics) {
         super(null, semantics, new UnitInfo(unit.startPc(), unit.mode(), unit.length(), new long[0]));
         this.words = unit.words();
+        this.decoded = new DecodedInsn[words.length];
+        for (int i = 0; i < words.length; i++) {
+            decoded[i] = semantics[i].decode(words[i]);
+        }
     }
 
     /** Whether it has been entered at least {@code threshold} times. */
@@ -44,7 +54,12 @@ final class DecodedUnit extends CompiledUnit {
                 cpu.cia = pc;
                 long next = (pc + 4) & cpu.eaMask;
                 cpu.nia = next;
-                fallbacks[i].execute(cpu, words[i]);
+                DecodedInsn d = decoded[i];
+                if (d != null) {
+                    d.execute(cpu);
+                } else {
+                    fallbacks[i].execute(cpu, words[i]);
+                }
                 if (cpu.stopRequested) {
                     if (cpu.pendingInterrupt == null) {
                         done++;

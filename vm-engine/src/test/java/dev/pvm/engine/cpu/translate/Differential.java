@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Runs the same code from the same (seeded, random) state in the interpreter and in the translator and checks
- * that registers, interrupts, the instruction count and data memory end equal.
+ * Runs the same code from the same (seeded, random) state in the interpreter, in the translator and as decoded
+ * units (the translator's cold tier, with a threshold never reached), and checks that registers, interrupts, the
+ * instruction count and data memory end equal.
  */
 final class Differential {
 
@@ -68,24 +69,28 @@ final class Differential {
     }
 
     /**
-     * Both engines after the same {@code setup}, run until they stop (at most 100000 instructions).
+     * The engines after the same {@code setup}, run until they stop (at most 100000 instructions).
      */
     static void compare(boolean littleEndian, String what, java.util.function.Consumer<GuestFixture> setup) {
         try (GuestFixture interp = new GuestFixture(ExecutionMode.INTERPRETER, littleEndian);
-                GuestFixture trans = new GuestFixture(ExecutionMode.TRANSLATOR, littleEndian)) {
-            for (GuestFixture f : List.of(interp, trans)) {
+                GuestFixture trans = new GuestFixture(ExecutionMode.TRANSLATOR, littleEndian);
+                GuestFixture decoded = new GuestFixture(ExecutionMode.TRANSLATOR, littleEndian)) {
+            ((TranslatorExecutor) decoded.executor).translateAfter(Integer.MAX_VALUE);
+            for (GuestFixture f : List.of(interp, trans, decoded)) {
                 setup.accept(f);
             }
             long ni = interp.run(100_000);
-            long nt = trans.run(100_000);
-            String where = what + (littleEndian ? " LE" : " BE");
-            assertThat(CpuStateFields.differences(interp.cpu, trans.cpu)).as(where).isEmpty();
-            assertThat(nt).as(where).isEqualTo(ni);
             byte[] a = new byte[0x400];
-            byte[] b = new byte[0x400];
             interp.memory.read(GuestFixture.DATA, a);
-            trans.memory.read(GuestFixture.DATA, b);
-            assertThat(b).as(where).isEqualTo(a);
+            for (GuestFixture other : List.of(trans, decoded)) {
+                long n = other.run(100_000);
+                String where = what + (littleEndian ? " LE" : " BE") + (other == decoded ? " decoded units" : "");
+                assertThat(CpuStateFields.differences(interp.cpu, other.cpu)).as(where).isEmpty();
+                assertThat(n).as(where).isEqualTo(ni);
+                byte[] b = new byte[0x400];
+                other.memory.read(GuestFixture.DATA, b);
+                assertThat(b).as(where).isEqualTo(a);
+            }
         }
     }
 }
