@@ -3,6 +3,7 @@ package dev.pvm.engine.cpu.interp;
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.interrupt.GuestInterrupt;
 import dev.pvm.engine.cpu.isa.Field;
+import dev.pvm.engine.cpu.runtime.TranslatedOps;
 import java.math.BigInteger;
 import java.util.function.LongBinaryOperator;
 import dev.pvm.engine.cpu.isa.InsnPattern;
@@ -130,39 +131,33 @@ final class FixedPointArithmeticOps {
         xoBinary(b, "MULHW", (s, x, y, oe) -> (((long) (int) x * (int) y) >> 32) & 0xFFFF_FFFFL);
         xoBinary(b, "MULHWU", (s, x, y, oe) -> ((x & 0xFFFF_FFFFL) * (y & 0xFFFF_FFFFL)) >>> 32);
 
-        // Division by zero and the most negative number divided by -1 leave RT undefined (Book I 3.3.9).
-        // We divide by 1 instead, as QEMU does, so user-mode results can be compared with qemu-ppc64le.
+        // Division by zero and the most negative number divided by -1 leave RT undefined (Book I 3.3.9): see
+        // TranslatedOps.divideDoubleword, shared with the translator. OE=1 sets OV and OV32 for those cases.
         xoBinary(b, "DIVD", (s, x, y, oe) -> {
-            boolean invalid = y == 0 || (x == Long.MIN_VALUE && y == -1);
             if (oe) {
+                boolean invalid = y == 0 || (x == Long.MIN_VALUE && y == -1);
                 s.setOverflow(invalid, invalid);
             }
-            return invalid ? x : x / y;
+            return TranslatedOps.divideDoubleword(x, y);
         });
         xoBinary(b, "DIVDU", (s, x, y, oe) -> {
-            boolean invalid = y == 0;
             if (oe) {
-                s.setOverflow(invalid, invalid);
+                s.setOverflow(y == 0, y == 0);
             }
-            return invalid ? x : Long.divideUnsigned(x, y);
+            return TranslatedOps.divideDoublewordUnsigned(x, y);
         });
         xoBinary(b, "DIVW", (s, x, y, oe) -> {
-            int a = (int) x;
-            int d = (int) y;
-            boolean invalid = d == 0 || (a == Integer.MIN_VALUE && d == -1);
             if (oe) {
+                boolean invalid = (int) y == 0 || ((int) x == Integer.MIN_VALUE && (int) y == -1);
                 s.setOverflow(invalid, invalid);
             }
-            return (invalid ? a : a / d) & 0xFFFF_FFFFL;
+            return TranslatedOps.divideWord(x, y);
         });
         xoBinary(b, "DIVWU", (s, x, y, oe) -> {
-            int a = (int) x;
-            int d = (int) y;
-            boolean invalid = d == 0;
             if (oe) {
-                s.setOverflow(invalid, invalid);
+                s.setOverflow((int) y == 0, (int) y == 0);
             }
-            return (invalid ? a : Integer.divideUnsigned(a, d)) & 0xFFFF_FFFFL;
+            return TranslatedOps.divideWordUnsigned(x, y);
         });
 
         // Divide extended (Book I 3.3.9): the dividend is RA followed by 64 (or, for words, 32) zero bits. When the

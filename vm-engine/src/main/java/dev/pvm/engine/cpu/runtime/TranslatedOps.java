@@ -27,6 +27,37 @@ public final class TranslatedOps {
         return ((~nonzero & 0x8080_8080_8080_8080L) >>> 7) * 0xff;
     }
 
+    /**
+     * divd's quotient (Book I 3.3.9). Division by zero and the most negative number divided by -1 leave RT
+     * undefined; we divide by 1 instead, as QEMU does, so user-mode results can be compared with qemu-ppc64le.
+     */
+    @HelperEffect(Effect.PURE)
+    public static long divideDoubleword(long x, long y) {
+        return y == 0 || (x == Long.MIN_VALUE && y == -1) ? x : x / y;
+    }
+
+    /** divdu's quotient; RT undefined for a zero divisor: RA, as {@link #divideDoubleword}. */
+    @HelperEffect(Effect.PURE)
+    public static long divideDoublewordUnsigned(long x, long y) {
+        return y == 0 ? x : Long.divideUnsigned(x, y);
+    }
+
+    /** divw's quotient of the low words, zero-extended; the undefined cases as {@link #divideDoubleword}. */
+    @HelperEffect(Effect.PURE)
+    public static long divideWord(long x, long y) {
+        int a = (int) x;
+        int d = (int) y;
+        return (d == 0 || (a == Integer.MIN_VALUE && d == -1) ? a : a / d) & 0xFFFF_FFFFL;
+    }
+
+    /** divwu's quotient of the low words, zero-extended; RA's low word for a zero divisor. */
+    @HelperEffect(Effect.PURE)
+    public static long divideWordUnsigned(long x, long y) {
+        int a = (int) x;
+        int d = (int) y;
+        return (d == 0 ? a : Integer.divideUnsigned(a, d)) & 0xFFFF_FFFFL;
+    }
+
     /** A CR field's LT/GT/EQ bits for a signed comparison (Book I 3.3.10), SO not included. */
     @HelperEffect(Effect.PURE)
     public static int compareSigned(long a, long b) {

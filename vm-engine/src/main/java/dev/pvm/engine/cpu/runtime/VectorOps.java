@@ -342,15 +342,27 @@ public final class VectorOps {
         set(cpu, t, hi, lo);
     }
 
-    /** The elements of width {@code bits} in the upper halves of {@code x} and {@code y}, interleaved x first. */
+    /**
+     * The elements of width {@code bits} (8, 16 or 32) in the upper halves of {@code x} and {@code y}, interleaved x
+     * first: each upper half spread to every other element, without a loop.
+     */
     private static long interleave(long x, long y, int bits) {
-        long m = laneMask(bits);
-        long r = 0;
-        for (int k = 0; k < 32 / bits; k++) {
-            r |= (x >>> (64 - bits * (k + 1)) & m) << (64 - bits * (2 * k + 1))
-                    | (y >>> (64 - bits * (k + 1)) & m) << (64 - bits * (2 * k + 2));
-        }
-        return r;
+        return switch (bits) {
+            case 8 -> spreadBytes(x >>> 32) << 8 | spreadBytes(y >>> 32);
+            case 16 -> spreadHalfwords(x >>> 32) << 16 | spreadHalfwords(y >>> 32);
+            default -> x & 0xFFFF_FFFF_0000_0000L | y >>> 32;
+        };
+    }
+
+    /** The two halfwords of the low word of {@code v} in the low halves of its two words. */
+    private static long spreadHalfwords(long v) {
+        return (v | v << 16) & 0x0000_FFFF_0000_FFFFL;
+    }
+
+    /** The four bytes of the low word of {@code v} in the low bytes of its four halfwords. */
+    private static long spreadBytes(long v) {
+        long t = spreadHalfwords(v);
+        return (t | t << 8) & 0x00FF_00FF_00FF_00FFL;
     }
 
     /**

@@ -118,11 +118,11 @@ public final class BlockTranslator implements Opcodes {
             InsnPattern row = unit.rows()[i];
             int word = unit.words()[i];
             InsnEmitter emitter = inlinable(row, unit.mode()) ? emitters.emitter(row.id()) : null;
-            if (emitter == null || !emitter.emit(e, row, word)) {
+            boolean inline = emitter != null && emitter.emit(e, row, word);
+            e.fallbackOrSlowPath(inline, row, word, () -> {
                 Semantics semantics = interpreter.semantics(row.id());
-                e.fallback(counting ? stats.counting(row, semantics) : semantics, word,
-                        gprsTouchedByFallback(row, word));
-            }
+                return counting ? stats.counting(row, semantics) : semantics;
+            });
         }
     }
 

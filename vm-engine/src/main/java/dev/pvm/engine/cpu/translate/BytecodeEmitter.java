@@ -1,6 +1,7 @@
 package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.interp.Semantics;
+import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.HelperEffect;
 import dev.pvm.engine.cpu.runtime.TranslatedOps;
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -76,6 +78,8 @@ public final class BytecodeEmitter implements Opcodes {
     private int index;
     private int blockStart;
     private boolean flowEnded;
+    /** Where the current instruction's inline fast path hands over to its fallback, if it has one. */
+    private Label slowPath;
 
     /**
      * Registers a unit's inline code writes: GPRs by number, and CR, LR, CTR (indexes {@link #W_CR},
@@ -509,6 +513,37 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitLabel(stay);
         reloadGprs(named);
         reloadSpecials();
+    }
+
+    /**
+     * For an emitter whose inline code is a fast path that may decline: consumes the int on the stack and, when it
+     * is 0, runs the instruction's interpreter fallback instead (emitted by the translator after the inline code,
+     * see {@link #fallbackOrSlowPath}).
+     */
+    public void fallbackIfZero() {
+        if (slowPath != null) {
+            throw new IllegalStateException("one slow path per instruction");
+        }
+        slowPath = new Label();
+        mv.visitJumpInsn(IFEQ, slowPath);
+    }
+
+    /**
+     * After an instruction: its fallback when it had no inline code ({@code inline} false), or the fallback
+     * behind its fast path's {@link #fallbackIfZero} when it has one; nothing else.
+     */
+    void fallbackOrSlowPath(boolean inline, InsnPattern row, int insn, Supplier<Semantics> semantics) {
+        Label slow = slowPath;
+        slowPath = null;
+        if (!inline) {
+            fallback(semantics.get(), insn, BlockTranslator.gprsTouchedByFallback(row, insn));
+        } else if (slow != null) {
+            Label done = new Label();
+            mv.visitJumpInsn(GOTO, done);
+            mv.visitLabel(slow);
+            fallback(semantics.get(), insn, BlockTranslator.gprsTouchedByFallback(row, insn));
+            mv.visitLabel(done);
+        }
     }
 
     /** After the last instruction: fall through to the next address, then the exit stubs and fault handlers. */

@@ -29,6 +29,7 @@ public final class EmitterTable {
         VectorEmitters.bind(t);
         VectorOpsEmitters.bind(t);
         VectorLoadStoreEmitters.bind(t);
+        FloatEmitters.bind(t);
         // Barriers and cache hints are no-ops in the interpreter (StorageControlOps: one thread per vCPU, every
         // access sequentially consistent), and so inline.
         for (String hint : new String[] {"SYNC", "ISYNC", "MBAR", "DCBT", "DCBTST", "DCBST", "DCBF", "DSS",

@@ -70,6 +70,11 @@ final class FixedPointEmitters implements Opcodes {
                 false), false);
         xoBinary(t, "MULHDU", mv -> mv.visitMethodInsn(INVOKESTATIC, "java/lang/Math", "unsignedMultiplyHigh",
                 "(JJ)J", false), false);
+        for (String[] div : new String[][] {{"DIVD", "divideDoubleword"}, {"DIVDU", "divideDoublewordUnsigned"},
+            {"DIVW", "divideWord"}, {"DIVWU", "divideWordUnsigned"}}) {
+            xoBinary(t, div[0], mv -> mv.visitMethodInsn(INVOKESTATIC, BytecodeEmitter.OPS, div[1], "(JJ)J", false),
+                    false);
+        }
         t.bind("MULLI", (e, row, i) -> {
             e.loadGpr(row.field("ra").raw(i));
             e.pushLong(row.field("si").extract(i));

@@ -83,13 +83,14 @@ class ControlFlowTest {
     }
 
     /**
-     * 190 instructions without an unconditional branch, each division a fallback to the interpreter (spilling
-     * and reloading its registers): one unit of it would be far over HotSpot's 8000-byte compile limit.
+     * 190 instructions without an unconditional branch, each divduo (an OE form: never inline) a fallback to the
+     * interpreter (spilling and reloading its registers): one unit of it would be far over HotSpot's 8000-byte
+     * compile limit.
      */
     private static void longStraightLine(GuestFixture f) {
         f.code("addi r3,0,1", "addi r4,0,3", "addis r5,0," + (GuestFixture.DATA >>> 16));
         for (int i = 0; i < 95; i++) {
-            f.code("divdu r6,r3,r4", "stdu r6,8(r5)");
+            f.code("divduo r6,r3,r4", "stdu r6,8(r5)");
         }
         f.code("addi r7,r5,0");
     }

@@ -19,9 +19,19 @@ class InlineEmitterTest {
         check(le, "addi r3,r4,-5", "addi r5,0,100", "addis r6,r7,-2", "addis r8,0,0x7fff", "addi r9,0,-1",
                 "add r10,r11,r12", "add. r13,r14,r15", "subf r16,r17,r18", "subf. r19,r3,r4", "neg r5,r6",
                 "neg. r7,r8", "mulld r9,r10,r11", "mulld. r12,r13,r14",
-                // OE forms of add/subf and divides are not inline: they run the interpreter's semantics.
+                // OE forms are not inline: they run the interpreter's semantics.
                 "addo. r15,r16,r17", "subfo r18,r19,r3", "addc r4,r5,r6", "adde. r7,r8,r9", "mulldo r10,r11,r12",
                 "add r13,r10,r7", "divd r14,r15,r16", "subf. r17,r14,r13");
+    }
+
+    /** Divides, with the undefined cases (zero divisors, the most negative number by -1) as the interpreter has them. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void dividesIncludingTheUndefinedCases(boolean le) {
+        check(le, "divd r3,r4,r5", "divdu r6,r7,r8", "divw r9,r10,r11", "divwu. r12,r13,r14", "divd. r15,r16,r17",
+                "addi r18,0,0", "addi r19,0,-1", "addis r20,0,-32768", "rldicr r21,r19,63,0", "divd r22,r4,r18",
+                "divd r23,r21,r19", "divdu r24,r5,r18", "divw r25,r20,r19", "divwu r26,r6,r18", "divw. r27,r7,r18",
+                "divdo r28,r21,r19", "divwuo. r29,r30,r18");
     }
 
     @ParameterizedTest
