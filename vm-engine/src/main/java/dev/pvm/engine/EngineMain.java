@@ -5,6 +5,7 @@ import dev.pvm.engine.cli.BootCommand;
 import dev.pvm.engine.cli.RunBuiltinCommand;
 import dev.pvm.engine.cli.ServeCommand;
 import dev.pvm.engine.cli.UserCommand;
+import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,13 +27,32 @@ public final class EngineMain implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        StartupPhases.mark("main");
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
         }
+        if (args.length > 0 && args[0].equals("user")) {
+            UserCommand user = UserCommand.parseCommon(Arrays.asList(args).subList(1, args.length));
+            if (user != null) {
+                System.exit(runWithoutPicocli(user));
+            }
+        }
         CommandLine cli = new CommandLine(new EngineMain());
+        // A guest program's arguments are its own, "@name" included (qemu-ppc64le reads no argument files).
+        cli.setExpandAtFiles(false);
         // `user PROGRAM ARGS...`: the program's own options (sh -c ...) are not ours.
         cli.getSubcommands().get("user").setStopAtPositional(true);
         System.exit(cli.execute(args));
+    }
+
+    /** Runs {@code user} as picocli's {@code execute} would: an exception it lets out is printed, exit status 1. */
+    private static int runWithoutPicocli(UserCommand user) {
+        try {
+            return user.call();
+        } catch (RuntimeException | Error e) {
+            e.printStackTrace();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.pvm.engine.loader.ElfFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,63 @@ public final class UserCommand implements Callable<Integer> {
     /** Where our own messages go. */
     PrintStream diagnostics = System.err;
 
+    /**
+     * This command as picocli's parser would fill it from {@code args} (what follows {@code user}), or null when
+     * they need that parser and its messages: help and version, an unknown or repeated option, no program. The
+     * engine's {@code main} runs the command lines this accepts without building picocli's model of the
+     * engine's commands, which costs about half a second of CPU at every start (picocli reflects over each
+     * command's classes and options). Like picocli's with stop-at-positional, options end at the program's name
+     * or at {@code --}, and no argument is read as an {@code @file}.
+     */
+    public static UserCommand parseCommon(List<String> args) {
+        UserCommand command = new UserCommand();
+        int i = 0;
+        options:
+        for (; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--interp" -> {
+                    if (command.interp) {
+                        return null;
+                    }
+                    command.interp = true;
+                }
+                case "--lockstep" -> {
+                    if (command.lockstep) {
+                        return null;
+                    }
+                    command.lockstep = true;
+                }
+                case "--trace" -> {
+                    if (command.trace) {
+                        return null;
+                    }
+                    command.trace = true;
+                }
+                case "--" -> {
+                    i++;
+                    break options;
+                }
+                default -> {
+                    if (arg.startsWith("-")) {
+                        return null;
+                    }
+                    break options;
+                }
+            }
+        }
+        if (i >= args.size()) {
+            return null;
+        }
+        try {
+            command.program = Path.of(args.get(i));
+        } catch (InvalidPathException e) {
+            return null;
+        }
+        command.arguments = new ArrayList<>(args.subList(i + 1, args.size()));
+        return command;
+    }
+
     ExecutionMode mode() {
         if (lockstep) {
             return ExecutionMode.LOCKSTEP;
@@ -57,6 +115,7 @@ public final class UserCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        dev.pvm.engine.StartupPhases.mark("user command parsed");
         if (interp && lockstep) {
             diagnostics.println("pvm-engine user: --interp and --lockstep exclude each other");
             return 2;

@@ -8,7 +8,6 @@ import static dev.pvm.engine.linuxuser.LinuxErrno.ERANGE;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
@@ -219,7 +218,7 @@ final class FileSyscalls {
     }
 
     /** read/write/pread64/pwrite64 straight between the host descriptor and guest memory. */
-    private long io(MethodHandle fn, int fd, long buf, long count, int prot, long offset) {
+    private long io(HostLibc.Downcall fn, int fd, long buf, long count, int prot, long offset) {
         if (count < 0) {
             return -EINVAL;
         }
@@ -233,7 +232,7 @@ final class FileSyscalls {
     }
 
     /** readv/writev as a loop of read/write over the iovecs; stops at the first short transfer. */
-    private long vector(MethodHandle fn, int fd, long iov, long count, int prot) {
+    private long vector(HostLibc.Downcall fn, int fd, long iov, long count, int prot) {
         if (count < 0 || count > 1024) {
             return -EINVAL;
         }

@@ -403,7 +403,7 @@ final class LinuxSyscalls {
         });
     }
 
-    private long clock(java.lang.invoke.MethodHandle fn, int clock, long guest) {
+    private long clock(HostLibc.Downcall fn, int clock, long guest) {
         try (Arena ar = Arena.ofConfined()) {
             MemorySegment ts = ar.allocate(16);
             long r = p.libc.call(fn, clock, ts);

@@ -78,7 +78,11 @@ public final class UserModeRunner implements AutoCloseable {
         this.process = new UserProcess(memory, vm, cpu, ids, pid, program.toAbsolutePath().normalize().toString(),
                 loaded.elfV1(), options.diagnostics());
         this.syscalls = new LinuxSyscalls(process);
-        Decoder decoder = new Decoder(IsaTable.ppc64());
+        dev.pvm.engine.StartupPhases.mark("program loaded");
+        IsaTable isa = IsaTable.ppc64();
+        dev.pvm.engine.StartupPhases.mark("table parsed");
+        Decoder decoder = new Decoder(isa);
+        dev.pvm.engine.StartupPhases.mark("decoder built");
         long start = System.nanoTime();
         // 512 MHz from the host's monotonic clock, as the pseries machine's timebase.
         TimeBase timeBase = () -> (System.nanoTime() - start) * 64 / 125;
@@ -87,6 +91,7 @@ public final class UserModeRunner implements AutoCloseable {
         this.disassembler = new Disassembler(decoder);
         this.executor = CpuExecutors.create(options.mode(), decoder, memory, new UserTranslatorMemory(memory),
                 noHypervisor, timeBase, CpuModel.POWER9);
+        dev.pvm.engine.StartupPhases.mark("executor built");
     }
 
     /** The executor running the guest (tests). */
@@ -133,6 +138,7 @@ public final class UserModeRunner implements AutoCloseable {
         if (executor instanceof TranslatorExecutor translator && translator.statsReport(cpu) != null) {
             options.diagnostics().print(translator.statsReport(cpu));
         }
+        dev.pvm.engine.StartupPhases.mark("guest exited");
         return process.exitStatus;
     }
 

@@ -6,6 +6,7 @@ import dev.pvm.engine.cpu.translate.ExecutionMode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -51,5 +52,36 @@ class UserCommandTest {
         new CommandLine(command).parseArgs("/nonexistent/program");
         assertThat(command.call()).isEqualTo(127);
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("no such file");
+    }
+
+    @Test
+    void theCommonCommandLinesParseAsPicocliParsesThem() {
+        List<List<String>> lines = List.of(
+                List.of("/bin/true"),
+                List.of("--", "/bin/busybox", "echo", "hi"),
+                List.of("--interp", "--trace", "/bin/busybox", "sh", "-c", "echo --trace"),
+                List.of("--lockstep", "--", "--interp"),
+                List.of("/bin/busybox", "echo", "--", "x", "@args", "-h"),
+                List.of("--trace", "--lockstep", "--", "prog", "--"),
+                List.of(""));
+        for (List<String> line : lines) {
+            UserCommand fast = UserCommand.parseCommon(line);
+            UserCommand picocli = new UserCommand();
+            new CommandLine(picocli).setStopAtPositional(true).setExpandAtFiles(false)
+                    .parseArgs(line.toArray(String[]::new));
+            assertThat(fast).as("%s", line).isNotNull();
+            assertThat(List.of(fast.interp, fast.lockstep, fast.trace, fast.program, fast.arguments)).as("%s", line)
+                    .isEqualTo(List.of(picocli.interp, picocli.lockstep, picocli.trace, picocli.program,
+                            picocli.arguments));
+        }
+    }
+
+    @Test
+    void helpVersionUnknownOrRepeatedOptionsAndAMissingProgramGoToPicocli() {
+        for (List<String> line : List.<List<String>>of(List.of(), List.of("--help"), List.of("-h", "/bin/true"), List.of("-V"),
+                List.of("--interp"), List.of("--"), List.of("--bogus", "/bin/true"), List.of("--trace", "--trace",
+                        "/bin/true"), List.of("--interp=true", "/bin/true"), List.of("-", "x"))) {
+            assertThat(UserCommand.parseCommon(line)).as("%s", line).isNull();
+        }
     }
 }

@@ -48,7 +48,7 @@ public final class Interpreter {
 
     /** The semantics bound to table row {@code rowId}: the translator's fallback for rows it does not inline. */
     public Semantics semantics(int rowId) {
-        return semantics[rowId];
+        return SemanticsBinder.resolved(semantics[rowId]);
     }
 
     /**
