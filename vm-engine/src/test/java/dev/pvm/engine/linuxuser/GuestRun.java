@@ -1,6 +1,7 @@
 package dev.pvm.engine.linuxuser;
 
 import dev.pvm.engine.cpu.translate.ExecutionMode;
+import dev.pvm.engine.cpu.translate.TranslatorExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +33,25 @@ record GuestRun(byte[] stdout, String stderr, int exitStatus) {
      */
     static GuestRun pvm(ExecutionMode mode, Path program, List<String> args, Path scratch, Path directory,
             Path stdin) throws IOException, InterruptedException {
+        return pvm(mode, List.of(), program, args, scratch, directory, stdin);
+    }
+
+    /**
+     * Translator mode with every unit translated on its first entry (no decoded tier): the program corpus's
+     * oracle for the translator itself.
+     */
+    static GuestRun pvmTranslatingEverything(Path program, List<String> args, Path scratch)
+            throws IOException, InterruptedException {
+        return pvm(ExecutionMode.TRANSLATOR, List.of("-D" + TranslatorExecutor.TRANSLATE_AFTER_PROPERTY + "=0"),
+                program, args, scratch, null, null);
+    }
+
+    private static GuestRun pvm(ExecutionMode mode, List<String> jvmOptions, Path program, List<String> args,
+            Path scratch, Path directory, Path stdin) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), "dev.pvm.engine.EngineMain", "user"));
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pvm.engine.EngineMain", "user"));
         switch (mode) {
             case INTERPRETER -> command.add("--interp");
             case LOCKSTEP -> command.add("--lockstep");

@@ -118,7 +118,7 @@ class LinuxUserProgramsTest {
             qemu = GuestRun.qemu(manifest[1], binary, args, scratch);
             QEMU_RUNS.put(path, qemu);
         }
-        GuestRun pvm = GuestRun.pvm(mode, binary, args, scratch);
+        GuestRun pvm = pvm(mode, binary, args);
         assertThat(qemu.exitStatus()).as("QEMU's exit status against the manifest").isEqualTo(
                 Integer.parseInt(manifest[2]));
         assertSameRun(path + " " + mode, pvm, qemu.stdout(), qemu.exitStatus());
@@ -138,7 +138,7 @@ class LinuxUserProgramsTest {
         assertThat(manifest[1]).as("the manifest marks %s as having no QEMU oracle", path).isEqualTo("none");
         String name = path.substring(path.indexOf('/') + 1);
         byte[] expected = Files.readAllBytes(CORPUS_DIR.resolve(name + ".expected"));
-        GuestRun pvm = GuestRun.pvm(mode, BUILD.resolve(path), arguments(manifest), scratch);
+        GuestRun pvm = pvm(mode, BUILD.resolve(path), arguments(manifest));
         assertSameRun(path + " " + mode, pvm, expected, Integer.parseInt(manifest[2]));
     }
 
@@ -150,6 +150,16 @@ class LinuxUserProgramsTest {
 
     private static List<String> arguments(String[] manifest) throws IOException {
         return manifest[3].equals("-") ? List.of() : Files.readAllLines(CORPUS_DIR.resolve(manifest[3]));
+    }
+
+    /**
+     * The program under the engine; in translator mode with every unit translated on first entry, so that the
+     * translator, not the decoded tier, runs the corpus (BusyboxUserModeTest runs the default tiers).
+     */
+    private static GuestRun pvm(ExecutionMode mode, Path binary, List<String> args)
+            throws IOException, InterruptedException {
+        return mode == ExecutionMode.TRANSLATOR ? GuestRun.pvmTranslatingEverything(binary, args, scratch)
+                : GuestRun.pvm(mode, binary, args, scratch);
     }
 
     private static void assertSameRun(String what, GuestRun pvm, byte[] stdout, int exitStatus) {
@@ -184,7 +194,7 @@ class LinuxUserProgramsTest {
         Path binary = OWN_BUILD.resolve("nolibc_kernel-" + endian);
         List<String> args = List.of("", "a b");
         GuestRun qemu = GuestRun.qemu(QEMU.get(endian), binary, args, scratch);
-        GuestRun pvm = GuestRun.pvm(mode, binary, args, scratch);
+        GuestRun pvm = pvm(mode, binary, args);
         assertThat(qemu.exitStatus()).as("QEMU runs the program to its end").isEqualTo(3);
         assertThat(pvm.exitStatus()).as("exit status (stderr: %s)", pvm.stderr()).isEqualTo(3);
         List<String> ours = new String(pvm.stdout(), StandardCharsets.UTF_8).lines().toList();

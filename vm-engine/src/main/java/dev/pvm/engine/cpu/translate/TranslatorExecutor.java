@@ -193,6 +193,9 @@ public final class TranslatorExecutor implements CpuExecutor {
         return n;
     }
 
+    /** The system property that overrides an engine's translation threshold ({@link #translateAfter}). */
+    public static final String TRANSLATE_AFTER_PROPERTY = "pvm.cpu.translate-after";
+
     /**
      * Translates code only once it has been entered {@code entries} times (a loop head counts each iteration),
      * running it as a {@link DecodedUnit} until then (system mode: most of a boot's code runs a few times).

@@ -104,7 +104,7 @@ public final class SpaprMachine implements PowerControl, InterruptInputs, AutoCl
      * thousands of units (measured on Debian's 6.1 kernel: benchmarks/README.md, "Where a boot's time goes").
      */
     static final int TRANSLATE_AFTER = 2048;
-    static final String TRANSLATE_AFTER_PROPERTY = "pvm.cpu.translate-after";
+    static final String TRANSLATE_AFTER_PROPERTY = TranslatorExecutor.TRANSLATE_AFTER_PROPERTY;
     /** Consecutive faults at vector entries after which the guest is considered to have no handlers. */
     private static final int MAX_FAULTS_AT_VECTOR = 8;
 
