@@ -89,7 +89,7 @@ runner_cmd() {
   case $runner in
     qemu) cmd=(qemu-system-ppc64 -M "$qemu_machine" -accel tcg -m "${memory}M" -smp "$vcpus" -nodefaults
                -nographic -serial mon:stdio -no-reboot -kernel "$VMLINUX" -initrd "$INITRD" -append "$append") ;;
-    pvm) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${jvm_options[@]}" -jar "$engine_jar" boot
+    pvm) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "${jvm_options[@]}" -jar "$engine_jar" boot
               --kernel "$VMLINUX" --initrd "$INITRD" --append "$append" --memory-mib "$memory" --vcpus "$vcpus"
               --mmu "$variant" --cpu-mode "$cpu_mode" --max-seconds "$timeout") ;;
   esac

@@ -19,6 +19,8 @@ public final class EngineCommand {
         List<String> command = new ArrayList<>();
         command.add(java(engine).toString());
         command.add("--enable-native-access=ALL-UNNAMED");
+        // Raw host accesses for translated code's guest RAM fast path (the engine's HostAddressAccess).
+        command.add("--sun-misc-unsafe-memory-access=allow");
         command.addAll(engine.jvmOptions());
         command.add("-jar");
         command.add(jar(engine, workingDirectory).toString());

@@ -58,8 +58,10 @@ class LocalProcessEngineLauncherTest {
                         new CopyOnWriteArrayList<>()))
                 .build().start();
         try {
-            // Args: --enable-native-access=ALL-UNNAMED -Xmx256m -jar JAR serve --grpc-port 0 --port-file FILE
-            Path java = script("echo \"args: $*\"\necho \"bind: $PVM_BIND_ADDRESS\"\necho " + engine.getPort() + " > \"$9.tmp\" && mv \"$9.tmp\" \"$9\"\n"
+            // Args: --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx256m -jar JAR serve
+            // --grpc-port 0 --port-file FILE
+            Path java = script("echo \"args: $*\"\necho \"bind: $PVM_BIND_ADDRESS\"\necho " + engine.getPort()
+                    + " > \"${10}.tmp\" && mv \"${10}.tmp\" \"${10}\"\n"
                     + "echo 'pvm-engine: listening'\nexec sleep 600\n");
             Path vmDir = dir.resolve("vm");
             LaunchedEngine launched = launcher(java).launch(request(vmDir));
@@ -73,7 +75,8 @@ class LocalProcessEngineLauncherTest {
             launched.process().kill();
             assertThat(launched.process().exitCode().get(30, TimeUnit.SECONDS)).isEqualTo(137);
             assertThat(launched.process().logTail(20)).contains(
-                    "args: --enable-native-access=ALL-UNNAMED -Xmx256m -jar " + dir.resolve("engine.jar")
+                    "args: --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -Xmx256m -jar "
+                            + dir.resolve("engine.jar")
                             + " serve --grpc-port 0 --port-file " + vmDir.resolve("engine.port"),
                     "bind: 127.0.0.1", "pvm-engine: listening");
             launched.channel().shutdownNow();

@@ -13,6 +13,7 @@ import dev.pvm.engine.cpu.runtime.HelperEffect;
 import dev.pvm.engine.cpu.runtime.HelperEffect.Effect;
 import dev.pvm.engine.cpu.runtime.OrderedStorage;
 import dev.pvm.engine.cpu.runtime.UnitMemory;
+import dev.pvm.engine.memory.HostAddressAccess;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -43,7 +44,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    private static final boolean RAW = HostAddressAccess.ENABLED;
+
     private final MemorySegment host;
+    /** The host address of guest address 0. */
+    private final long base;
     private final byte[] pages;
     /** Address bits no guest address has (at and above the space's size). */
     private final long outside;
@@ -52,6 +57,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     UserTranslatorRuntime(UserAddressSpace space, CodePages code, StorageAccess storage) {
         this.host = space.host();
+        this.base = host.address();
         this.pages = space.pageTable();
         this.outside = -1L << space.addressBits();
         this.code = code;
@@ -71,39 +77,39 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
         return (ea & outside) == 0 && (pages[(int) (ea >>> PAGE_SHIFT)] & PROT_READ) != 0
-                ? host.get(ValueLayout.JAVA_BYTE, ea) & 0xff : storage.load8(cpu, ea);
+                ? (RAW ? HostAddressAccess.getByte(base + ea) : host.get(ValueLayout.JAVA_BYTE, ea)) & 0xff : storage.load8(cpu, ea);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16be(CpuState cpu, long ea) {
-        return inline(ea, 2, PROT_READ) ? host.get(SHORT_BE, ea) & 0xffff
+        return inline(ea, 2, PROT_READ) ? (RAW ? Short.reverseBytes(HostAddressAccess.getShort(base + ea)) : host.get(SHORT_BE, ea)) & 0xffff
                 : OrderedStorage.load16(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16le(CpuState cpu, long ea) {
-        return inline(ea, 2, PROT_READ) ? host.get(SHORT_LE, ea) & 0xffff
+        return inline(ea, 2, PROT_READ) ? (RAW ? HostAddressAccess.getShort(base + ea) : host.get(SHORT_LE, ea)) & 0xffff
                 : OrderedStorage.load16(storage, cpu, ea, false);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32be(CpuState cpu, long ea) {
-        return inline(ea, 4, PROT_READ) ? host.get(INT_BE, ea) : OrderedStorage.load32(storage, cpu, ea, true);
+        return inline(ea, 4, PROT_READ) ? (RAW ? Integer.reverseBytes(HostAddressAccess.getInt(base + ea)) : host.get(INT_BE, ea)) : OrderedStorage.load32(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32le(CpuState cpu, long ea) {
-        return inline(ea, 4, PROT_READ) ? host.get(INT_LE, ea) : OrderedStorage.load32(storage, cpu, ea, false);
+        return inline(ea, 4, PROT_READ) ? (RAW ? HostAddressAccess.getInt(base + ea) : host.get(INT_LE, ea)) : OrderedStorage.load32(storage, cpu, ea, false);
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64be(CpuState cpu, long ea) {
-        return inline(ea, 8, PROT_READ) ? host.get(LONG_BE, ea) : OrderedStorage.load64(storage, cpu, ea, true);
+        return inline(ea, 8, PROT_READ) ? (RAW ? Long.reverseBytes(HostAddressAccess.getLong(base + ea)) : host.get(LONG_BE, ea)) : OrderedStorage.load64(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64le(CpuState cpu, long ea) {
-        return inline(ea, 8, PROT_READ) ? host.get(LONG_LE, ea) : OrderedStorage.load64(storage, cpu, ea, false);
+        return inline(ea, 8, PROT_READ) ? (RAW ? HostAddressAccess.getLong(base + ea) : host.get(LONG_LE, ea)) : OrderedStorage.load64(storage, cpu, ea, false);
     }
 
     /**
@@ -120,7 +126,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store8(CpuState cpu, long ea, long value) {
         if ((ea & outside) == 0 && (pages[(int) (ea >>> PAGE_SHIFT)] & STORE_INLINE) != 0) {
-            host.set(ValueLayout.JAVA_BYTE, ea, (byte) value);
+            if (RAW) {
+                HostAddressAccess.putByte(base + ea, (byte) value);
+            } else {
+                host.set(ValueLayout.JAVA_BYTE, ea, (byte) value);
+            }
         } else {
             slowStore(cpu, ea, 1, true, value);
         }
@@ -129,7 +139,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store16be(CpuState cpu, long ea, long value) {
         if (inline(ea, 2, STORE_INLINE)) {
-            host.set(SHORT_BE, ea, (short) value);
+            if (RAW) {
+                HostAddressAccess.putShort(base + ea, Short.reverseBytes((short) value));
+            } else {
+                host.set(SHORT_BE, ea, (short) value);
+            }
         } else {
             slowStore(cpu, ea, 2, true, value);
         }
@@ -138,7 +152,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store16le(CpuState cpu, long ea, long value) {
         if (inline(ea, 2, STORE_INLINE)) {
-            host.set(SHORT_LE, ea, (short) value);
+            if (RAW) {
+                HostAddressAccess.putShort(base + ea, (short) value);
+            } else {
+                host.set(SHORT_LE, ea, (short) value);
+            }
         } else {
             slowStore(cpu, ea, 2, false, value);
         }
@@ -147,7 +165,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store32be(CpuState cpu, long ea, long value) {
         if (inline(ea, 4, STORE_INLINE)) {
-            host.set(INT_BE, ea, (int) value);
+            if (RAW) {
+                HostAddressAccess.putInt(base + ea, Integer.reverseBytes((int) value));
+            } else {
+                host.set(INT_BE, ea, (int) value);
+            }
         } else {
             slowStore(cpu, ea, 4, true, value);
         }
@@ -156,7 +178,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store32le(CpuState cpu, long ea, long value) {
         if (inline(ea, 4, STORE_INLINE)) {
-            host.set(INT_LE, ea, (int) value);
+            if (RAW) {
+                HostAddressAccess.putInt(base + ea, (int) value);
+            } else {
+                host.set(INT_LE, ea, (int) value);
+            }
         } else {
             slowStore(cpu, ea, 4, false, value);
         }
@@ -165,7 +191,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store64be(CpuState cpu, long ea, long value) {
         if (inline(ea, 8, STORE_INLINE)) {
-            host.set(LONG_BE, ea, value);
+            if (RAW) {
+                HostAddressAccess.putLong(base + ea, Long.reverseBytes(value));
+            } else {
+                host.set(LONG_BE, ea, value);
+            }
         } else {
             slowStore(cpu, ea, 8, true, value);
         }
@@ -174,7 +204,11 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public void store64le(CpuState cpu, long ea, long value) {
         if (inline(ea, 8, STORE_INLINE)) {
-            host.set(LONG_LE, ea, value);
+            if (RAW) {
+                HostAddressAccess.putLong(base + ea, value);
+            } else {
+                host.set(LONG_LE, ea, value);
+            }
         } else {
             slowStore(cpu, ea, 8, false, value);
         }

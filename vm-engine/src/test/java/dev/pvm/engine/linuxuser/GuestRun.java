@@ -50,6 +50,11 @@ record GuestRun(byte[] stdout, String stderr, int exitStatus) {
             Path scratch, Path directory, Path stdin) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        if (mode != ExecutionMode.LOCKSTEP) {
+            // As pvm starts the engine: raw host accesses in translated code. Lockstep runs keep the
+            // MemorySegment accesses, so both forms of the fast path are checked against the interpreter.
+            command.add("--sun-misc-unsafe-memory-access=allow");
+        }
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.pvm.engine.EngineMain", "user"));
         switch (mode) {

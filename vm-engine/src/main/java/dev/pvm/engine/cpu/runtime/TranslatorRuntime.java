@@ -5,6 +5,7 @@ import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.interp.StorageAccess;
 import dev.pvm.engine.cpu.mmu.SoftTlb;
 import dev.pvm.engine.cpu.runtime.HelperEffect.Effect;
+import dev.pvm.engine.memory.HostAddressAccess;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -18,6 +19,9 @@ import java.nio.ByteOrder;
  * <p>The {@code le}/{@code be} entry points name the byte order of the access; a unit translated for one byte
  * order uses the other for the byte-reversed instructions, so the slow path picks the reversed accessor when
  * the order differs from the CPU's.
+ *
+ * <p>The RAM access itself is a raw one at the block's host address where {@link HostAddressAccess#ENABLED}
+ * (the checks keep it inside the block, which outlives the vCPUs), else the segment's.
  *
  * <p>One instance per VM; the translated unit keeps it in a local so HotSpot sees one receiver type at every call
  * site and inlines these small methods into the unit.
@@ -36,7 +40,11 @@ public final class TranslatorRuntime implements UnitMemory {
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    private static final boolean RAW = HostAddressAccess.ENABLED;
+
     private final MemorySegment ram;
+    /** The host address of real address 0. */
+    private final long base;
     /** RAM size minus 8: an address at or below it can take any access of up to 8 bytes inline. */
     private final long inlineLimit;
     private final byte[] trap;
@@ -52,6 +60,7 @@ public final class TranslatorRuntime implements UnitMemory {
      */
     public TranslatorRuntime(MemorySegment ram, CodePageMap pages, WriteJournal journal, StorageAccess storage) {
         this.ram = ram;
+        this.base = ram.address();
         this.inlineLimit = ram.byteSize() - 8;
         this.trap = pages.trapBytes();
         this.pages = pages;
@@ -129,48 +138,48 @@ public final class TranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 1);
-        return a >= 0 ? ram.get(ValueLayout.JAVA_BYTE, a) & 0xff : storage.load8(cpu, ea);
+        return a >= 0 ? (RAW ? HostAddressAccess.getByte(base + a) : ram.get(ValueLayout.JAVA_BYTE, a)) & 0xff : storage.load8(cpu, ea);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16be(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 2);
-        return a >= 0 ? ram.get(SHORT_BE, a) & 0xffff
+        return a >= 0 ? (RAW ? Short.reverseBytes(HostAddressAccess.getShort(base + a)) : ram.get(SHORT_BE, a)) & 0xffff
                 : (!cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16le(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 2);
-        return a >= 0 ? ram.get(SHORT_LE, a) & 0xffff
+        return a >= 0 ? (RAW ? HostAddressAccess.getShort(base + a) : ram.get(SHORT_LE, a)) & 0xffff
                 : (cpu.littleEndian ? storage.load16(cpu, ea) : storage.load16Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32be(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 4);
-        return a >= 0 ? ram.get(INT_BE, a)
+        return a >= 0 ? (RAW ? Integer.reverseBytes(HostAddressAccess.getInt(base + a)) : ram.get(INT_BE, a))
                 : (!cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32le(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 4);
-        return a >= 0 ? ram.get(INT_LE, a)
+        return a >= 0 ? (RAW ? HostAddressAccess.getInt(base + a) : ram.get(INT_LE, a))
                 : (cpu.littleEndian ? storage.load32(cpu, ea) : storage.load32Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64be(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 8);
-        return a >= 0 ? ram.get(LONG_BE, a)
+        return a >= 0 ? (RAW ? Long.reverseBytes(HostAddressAccess.getLong(base + a)) : ram.get(LONG_BE, a))
                 : (!cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64le(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 8);
-        return a >= 0 ? ram.get(LONG_LE, a)
+        return a >= 0 ? (RAW ? HostAddressAccess.getLong(base + a) : ram.get(LONG_LE, a))
                 : (cpu.littleEndian ? storage.load64(cpu, ea) : storage.load64Reversed(cpu, ea));
     }
 
@@ -210,7 +219,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store8(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 1);
         if (a >= 0) {
-            ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            if (RAW) {
+                HostAddressAccess.putByte(base + a, (byte) value);
+            } else {
+                ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            }
         } else {
             trappedStore(cpu, ea, 1);
             storage.store8(cpu, ea, value);
@@ -221,7 +234,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store16be(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 2);
         if (a >= 0) {
-            ram.set(SHORT_BE, a, (short) value);
+            if (RAW) {
+                HostAddressAccess.putShort(base + a, Short.reverseBytes((short) value));
+            } else {
+                ram.set(SHORT_BE, a, (short) value);
+            }
         } else {
             slowStore(cpu, ea, 2, true, value);
         }
@@ -231,7 +248,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store16le(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 2);
         if (a >= 0) {
-            ram.set(SHORT_LE, a, (short) value);
+            if (RAW) {
+                HostAddressAccess.putShort(base + a, (short) value);
+            } else {
+                ram.set(SHORT_LE, a, (short) value);
+            }
         } else {
             slowStore(cpu, ea, 2, false, value);
         }
@@ -241,7 +262,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store32be(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 4);
         if (a >= 0) {
-            ram.set(INT_BE, a, (int) value);
+            if (RAW) {
+                HostAddressAccess.putInt(base + a, Integer.reverseBytes((int) value));
+            } else {
+                ram.set(INT_BE, a, (int) value);
+            }
         } else {
             slowStore(cpu, ea, 4, true, value);
         }
@@ -251,7 +276,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store32le(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 4);
         if (a >= 0) {
-            ram.set(INT_LE, a, (int) value);
+            if (RAW) {
+                HostAddressAccess.putInt(base + a, (int) value);
+            } else {
+                ram.set(INT_LE, a, (int) value);
+            }
         } else {
             slowStore(cpu, ea, 4, false, value);
         }
@@ -261,7 +290,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store64be(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 8);
         if (a >= 0) {
-            ram.set(LONG_BE, a, value);
+            if (RAW) {
+                HostAddressAccess.putLong(base + a, Long.reverseBytes(value));
+            } else {
+                ram.set(LONG_BE, a, value);
+            }
         } else {
             slowStore(cpu, ea, 8, true, value);
         }
@@ -271,7 +304,11 @@ public final class TranslatorRuntime implements UnitMemory {
     public void store64le(CpuState cpu, long ea, long value) {
         long a = inlineStoreAddress(cpu, ea, 8);
         if (a >= 0) {
-            ram.set(LONG_LE, a, value);
+            if (RAW) {
+                HostAddressAccess.putLong(base + a, value);
+            } else {
+                ram.set(LONG_LE, a, value);
+            }
         } else {
             slowStore(cpu, ea, 8, false, value);
         }
