@@ -12,8 +12,8 @@ import sun.misc.Unsafe;
  * bytecode). HotSpot's C2 stops inlining into a method once its inlined bytecode passes 8000 bytes
  * (DesiredMethodLimit) or its graph 18000 nodes (NodeCountInliningCutoff), so a unit of translated code with more
  * than a handful of guest accesses had the rest, and every helper after them, left as out-of-line calls that
- * spill all of the unit's registers. The same access through {@code sun.misc.Unsafe} is one intrinsic: CPU
- * seconds of `./pvm bench cpu` fell 10-43 % per benchmark (benchmarks/README.md, "Raw host access").
+ * spill all of the unit's registers. The same access through {@code sun.misc.Unsafe} is one intrinsic (ADR 0004;
+ * measured in benchmarks/README.md, "Raw host access").
  *
  * <p>It is on only where the JVM runs with {@code --sun-misc-unsafe-memory-access=allow} (as {@code pvm}, the
  * gateway's engine launcher and the test JVMs start it) on a little-endian host; elsewhere {@link #ENABLED} is

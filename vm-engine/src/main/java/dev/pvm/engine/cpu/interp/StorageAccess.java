@@ -7,6 +7,7 @@ import dev.pvm.engine.cpu.mmu.AccessKind;
 import dev.pvm.engine.cpu.mmu.SoftTlb;
 import dev.pvm.engine.memory.GuestMemory;
 import dev.pvm.engine.memory.GuestMemoryAccessException;
+import dev.pvm.engine.memory.HostAddressAccess;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -31,7 +32,8 @@ import java.nio.ByteOrder;
  * whose real address is known (real mode, or a hit in the vCPU's TLB) and lies in that block reads or writes it
  * directly, a store only where the block's store trap byte is 0 (no translated or decoded code on the page, no
  * lockstep journaling). Everything else, a TLB miss above all, takes the general path, which translates (filling
- * the TLB) or raises the same interrupt as before.
+ * the TLB) or raises the same interrupt as before. The direct access is a raw one where
+ * {@link HostAddressAccess#ENABLED} (ADR 0004).
  */
 public final class StorageAccess {
 
@@ -45,12 +47,15 @@ public final class StorageAccess {
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfLong LONG_LE =
             ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final boolean RAW = HostAddressAccess.ENABLED;
     /** The store trap's page size (the code pages' granule). */
     private static final int TRAP_PAGE_SHIFT = 12;
 
     private final GuestMemory memory;
     /** The directly accessed RAM block at real address 0, and the highest real address an 8-byte access may use. */
     private MemorySegment ram = MemorySegment.NULL;
+    /** {@link #ram}'s host address, for raw accesses where {@link HostAddressAccess#ENABLED}. */
+    private long base;
     private long directLimit = -1;
     private byte[] storeTrap;
 
@@ -70,6 +75,7 @@ public final class StorageAccess {
                     + ram.byteSize() + " bytes of RAM");
         }
         this.ram = ram;
+        this.base = ram.address();
         this.storeTrap = storeTrap;
         this.directLimit = ram.byteSize() - 8;
     }
@@ -231,7 +237,7 @@ public final class StorageAccess {
     public int load8(CpuState s, long ea) {
         long a = directAddress(s, ea, 1, AccessKind.LOAD);
         if (a >= 0) {
-            return ram.get(ValueLayout.JAVA_BYTE, a) & 0xff;
+            return (RAW ? HostAddressAccess.getByte(base + a) : ram.get(ValueLayout.JAVA_BYTE, a)) & 0xff;
         }
         try {
             return memory.load8(loadAddress(s, ea));
@@ -243,6 +249,10 @@ public final class StorageAccess {
     public int load16(CpuState s, long ea) {
         long a = directAddress(s, ea, 2, AccessKind.LOAD);
         if (a >= 0) {
+            if (RAW) {
+                short v = HostAddressAccess.getShort(base + a);
+                return (s.littleEndian ? v : Short.reverseBytes(v)) & 0xffff;
+            }
             return (s.littleEndian ? ram.get(SHORT_LE, a) : ram.get(SHORT_BE, a)) & 0xffff;
         }
         return load16(s, ea, order(s));
@@ -251,6 +261,10 @@ public final class StorageAccess {
     public int load32(CpuState s, long ea) {
         long a = directAddress(s, ea, 4, AccessKind.LOAD);
         if (a >= 0) {
+            if (RAW) {
+                int v = HostAddressAccess.getInt(base + a);
+                return s.littleEndian ? v : Integer.reverseBytes(v);
+            }
             return s.littleEndian ? ram.get(INT_LE, a) : ram.get(INT_BE, a);
         }
         return load32(s, ea, order(s));
@@ -259,6 +273,10 @@ public final class StorageAccess {
     public long load64(CpuState s, long ea) {
         long a = directAddress(s, ea, 8, AccessKind.LOAD);
         if (a >= 0) {
+            if (RAW) {
+                long v = HostAddressAccess.getLong(base + a);
+                return s.littleEndian ? v : Long.reverseBytes(v);
+            }
             return s.littleEndian ? ram.get(LONG_LE, a) : ram.get(LONG_BE, a);
         }
         return load64(s, ea, order(s));
@@ -267,7 +285,11 @@ public final class StorageAccess {
     public void store8(CpuState s, long ea, long value) {
         long a = directAddress(s, ea, 1, AccessKind.STORE);
         if (a >= 0) {
-            ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            if (RAW) {
+                HostAddressAccess.putByte(base + a, (byte) value);
+            } else {
+                ram.set(ValueLayout.JAVA_BYTE, a, (byte) value);
+            }
             return;
         }
         try {
@@ -281,6 +303,9 @@ public final class StorageAccess {
         long a = directAddress(s, ea, 2, AccessKind.STORE);
         if (a < 0) {
             store16(s, ea, value, order(s));
+        } else if (RAW) {
+            short v = (short) value;
+            HostAddressAccess.putShort(base + a, s.littleEndian ? v : Short.reverseBytes(v));
         } else if (s.littleEndian) {
             ram.set(SHORT_LE, a, (short) value);
         } else {
@@ -292,6 +317,9 @@ public final class StorageAccess {
         long a = directAddress(s, ea, 4, AccessKind.STORE);
         if (a < 0) {
             store32(s, ea, value, order(s));
+        } else if (RAW) {
+            int v = (int) value;
+            HostAddressAccess.putInt(base + a, s.littleEndian ? v : Integer.reverseBytes(v));
         } else if (s.littleEndian) {
             ram.set(INT_LE, a, (int) value);
         } else {
@@ -303,6 +331,8 @@ public final class StorageAccess {
         long a = directAddress(s, ea, 8, AccessKind.STORE);
         if (a < 0) {
             store64(s, ea, value, order(s));
+        } else if (RAW) {
+            HostAddressAccess.putLong(base + a, s.littleEndian ? value : Long.reverseBytes(value));
         } else if (s.littleEndian) {
             ram.set(LONG_LE, a, value);
         } else {
