@@ -38,7 +38,10 @@ public final class BlockTranslator implements Opcodes {
 
     /**
      * HotSpot's HugeMethodLimit: with {@code DontCompileHugeMethods} (on by default) a method with more bytecode
-     * than this is never compiled, so a longer unit is translated shorter instead.
+     * than this is never compiled, so a longer unit is translated shorter instead. The same 8000 bytes is its
+     * DesiredMethodLimit, the most bytecode a compilation inlines (the method's own included): a unit whose
+     * own bytecode plus the helpers it calls ({@link BytecodeEmitter#inlinedBytes}) passes it is translated
+     * shorter too, since the calls HotSpot does not inline spill every guest register held in the unit.
      */
     static final int HUGE_METHOD_LIMIT = 8000;
 
@@ -169,8 +172,9 @@ public final class BlockTranslator implements Opcodes {
                 Type.getInternalName(GuestMemoryAccessException.class),
                 Type.getInternalName(CodeModifiedSignal.class));
         cw.visitEnd();
-        if (e.codeLength() > HUGE_METHOD_LIMIT && unit.length() > 1) {
-            throw new UnitTooLargeException(unit.length(), e.codeLength(), HUGE_METHOD_LIMIT);
+        int compiledSize = e.codeLength() + e.inlinedBytes();
+        if (compiledSize > HUGE_METHOD_LIMIT && unit.length() > 1) {
+            throw new UnitTooLargeException(unit.length(), compiledSize, HUGE_METHOD_LIMIT);
         }
         byte[] bytes = cw.toByteArray(); // MethodTooLargeException propagates: the executor retries shorter
         try {

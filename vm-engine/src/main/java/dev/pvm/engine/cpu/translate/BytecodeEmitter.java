@@ -4,8 +4,10 @@ import dev.pvm.engine.cpu.interp.Semantics;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.HelperEffect;
+import dev.pvm.engine.cpu.runtime.NearestFloatOps;
 import dev.pvm.engine.cpu.runtime.TranslatedOps;
 import dev.pvm.engine.cpu.runtime.UnitMemory;
+import dev.pvm.engine.cpu.runtime.VectorOps;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -80,6 +82,24 @@ public final class BytecodeEmitter implements Opcodes {
     private boolean flowEnded;
     /** Where the current instruction's inline fast path hands over to its fallback, if it has one. */
     private Label slowPath;
+    /** Bytecode HotSpot will inline into the unit: an estimate, see {@link #inlinedBytes}. */
+    private int inlinedBytes;
+
+    /**
+     * What one guest access inlines: the {@link UnitMemory} entry point, its range check and the raw host access
+     * (measured with -XX:+PrintInlining: 159 bytes for a load, 169 for a store).
+     */
+    static final int MEMORY_ACCESS_INLINE_BYTES = 170;
+    /** What one call to a scalar helper inlines, at most (rotates and compares 20-30, carries up to 60). */
+    static final int HELPER_INLINE_BYTES = 60;
+    /**
+     * What one call to a {@link VectorOps} helper inlines with its lane loops (merge 360, permute 310, shifts
+     * 800). {@link NearestFloatOps}'s entry points count nothing: C2 leaves them calls (their compiled code is
+     * already larger than InlineSmallCode).
+     */
+    static final int VECTOR_HELPER_INLINE_BYTES = 400;
+    private static final String VECTOR_OPS = Type.getInternalName(VectorOps.class);
+    private static final String FLOAT_OPS = Type.getInternalName(NearestFloatOps.class);
 
     /**
      * Registers a unit's inline code writes: GPRs by number, and CR, LR, CTR (indexes {@link #W_CR},
@@ -248,6 +268,8 @@ public final class BytecodeEmitter implements Opcodes {
         if (effect.spillsBefore()) {
             spillAll();
         }
+        inlinedBytes += owner.equals(VECTOR_OPS) ? VECTOR_HELPER_INLINE_BYTES
+                : owner.equals(FLOAT_OPS) ? 0 : HELPER_INLINE_BYTES;
         mv.visitMethodInsn(INVOKESTATIC, owner, name, desc, false);
         if (effect.reloadsAfter()) {
             reloadAll();
@@ -267,6 +289,7 @@ public final class BytecodeEmitter implements Opcodes {
         if (effect != HelperEffect.Effect.MEMORY) {
             throw new IllegalStateException(name + " is not a memory helper");
         }
+        inlinedBytes += MEMORY_ACCESS_INLINE_BYTES;
         mv.visitMethodInsn(INVOKEVIRTUAL, rt, name, desc, false);
     }
 
@@ -655,6 +678,15 @@ public final class BytecodeEmitter implements Opcodes {
      */
     int codeLength() {
         return codeEnd.getOffset();
+    }
+
+    /**
+     * The bytecode HotSpot's C2 and C1 will inline into this method if they inline every memory access and
+     * helper call, estimated per call. They stop inlining once the method's own bytecode plus what they
+     * inlined passes DesiredMethodLimit (8000 bytes), and every call left then spills the unit's registers.
+     */
+    int inlinedBytes() {
+        return inlinedBytes;
     }
 
     /** The registers this emission's inline code wrote (complete once every instruction is emitted). */

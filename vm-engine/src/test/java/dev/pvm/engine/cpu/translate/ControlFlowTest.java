@@ -113,6 +113,31 @@ class ControlFlowTest {
     }
 
     /**
+     * 60 loads and stores: their own bytecode is far below 8000 bytes, but with the memory entry points HotSpot
+     * inlines into them (about 170 bytes each) they pass DesiredMethodLimit, so the unit is translated shorter.
+     */
+    private static void manyAccesses(GuestFixture f) {
+        f.code("addis r5,0," + (GuestFixture.DATA >>> 16), "addi r3,0,7");
+        for (int i = 0; i < 30; i++) {
+            f.code("ld r" + (6 + i % 20) + "," + (8 * i) + "(r5)", "std r3," + (8 * i + 512) + "(r5)");
+        }
+        f.code("addi r4,r3,1");
+    }
+
+    @Test
+    void aUnitWhoseInlinedAccessesPassHotSpotsInliningLimitIsTranslatedShorter() {
+        Differential.compare(false, "many accesses", ControlFlowTest::manyAccesses);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            manyAccesses(f);
+            f.run(10_000);
+            assertThat(f.cpu.gpr[4]).isEqualTo(8);
+            TranslatorExecutor t = (TranslatorExecutor) f.executor;
+            assertThat(t.cache().get(GuestFixture.CODE, f.cpu.msr & TranslationUnit.MODE_MASK, GuestFixture.CODE)
+                    .length()).isLessThan(63);
+        }
+    }
+
+    /**
      * main calls F, overwrites F's first instruction (and, on the same page, its own code), calls F again: the
      * second call must run the new instruction.
      */
