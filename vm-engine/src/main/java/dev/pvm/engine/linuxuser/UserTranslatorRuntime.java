@@ -77,39 +77,48 @@ public final class UserTranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
         return (ea & outside) == 0 && (pages[(int) (ea >>> PAGE_SHIFT)] & PROT_READ) != 0
-                ? (RAW ? HostAddressAccess.getByte(base + ea) : host.get(ValueLayout.JAVA_BYTE, ea)) & 0xff : storage.load8(cpu, ea);
+                ? (RAW ? HostAddressAccess.getByte(base + ea) : host.get(ValueLayout.JAVA_BYTE, ea)) & 0xff
+                : storage.load8(cpu, ea);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16be(CpuState cpu, long ea) {
-        return inline(ea, 2, PROT_READ) ? (RAW ? Short.reverseBytes(HostAddressAccess.getShort(base + ea)) : host.get(SHORT_BE, ea)) & 0xffff
+        return inline(ea, 2, PROT_READ)
+                ? (RAW ? Short.reverseBytes(HostAddressAccess.getShort(base + ea)) : host.get(SHORT_BE, ea)) & 0xffff
                 : OrderedStorage.load16(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16le(CpuState cpu, long ea) {
-        return inline(ea, 2, PROT_READ) ? (RAW ? HostAddressAccess.getShort(base + ea) : host.get(SHORT_LE, ea)) & 0xffff
+        return inline(ea, 2, PROT_READ)
+                ? (RAW ? HostAddressAccess.getShort(base + ea) : host.get(SHORT_LE, ea)) & 0xffff
                 : OrderedStorage.load16(storage, cpu, ea, false);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32be(CpuState cpu, long ea) {
-        return inline(ea, 4, PROT_READ) ? (RAW ? Integer.reverseBytes(HostAddressAccess.getInt(base + ea)) : host.get(INT_BE, ea)) : OrderedStorage.load32(storage, cpu, ea, true);
+        return inline(ea, 4, PROT_READ)
+                ? (RAW ? Integer.reverseBytes(HostAddressAccess.getInt(base + ea)) : host.get(INT_BE, ea))
+                : OrderedStorage.load32(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32le(CpuState cpu, long ea) {
-        return inline(ea, 4, PROT_READ) ? (RAW ? HostAddressAccess.getInt(base + ea) : host.get(INT_LE, ea)) : OrderedStorage.load32(storage, cpu, ea, false);
+        return inline(ea, 4, PROT_READ) ? (RAW ? HostAddressAccess.getInt(base + ea) : host.get(INT_LE, ea))
+                : OrderedStorage.load32(storage, cpu, ea, false);
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64be(CpuState cpu, long ea) {
-        return inline(ea, 8, PROT_READ) ? (RAW ? Long.reverseBytes(HostAddressAccess.getLong(base + ea)) : host.get(LONG_BE, ea)) : OrderedStorage.load64(storage, cpu, ea, true);
+        return inline(ea, 8, PROT_READ)
+                ? (RAW ? Long.reverseBytes(HostAddressAccess.getLong(base + ea)) : host.get(LONG_BE, ea))
+                : OrderedStorage.load64(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64le(CpuState cpu, long ea) {
-        return inline(ea, 8, PROT_READ) ? (RAW ? HostAddressAccess.getLong(base + ea) : host.get(LONG_LE, ea)) : OrderedStorage.load64(storage, cpu, ea, false);
+        return inline(ea, 8, PROT_READ) ? (RAW ? HostAddressAccess.getLong(base + ea) : host.get(LONG_LE, ea))
+                : OrderedStorage.load64(storage, cpu, ea, false);
     }
 
     /**

@@ -138,7 +138,8 @@ public final class TranslatorRuntime implements UnitMemory {
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
         long a = inlineLoadAddress(cpu, ea, 1);
-        return a >= 0 ? (RAW ? HostAddressAccess.getByte(base + a) : ram.get(ValueLayout.JAVA_BYTE, a)) & 0xff : storage.load8(cpu, ea);
+        return a >= 0 ? (RAW ? HostAddressAccess.getByte(base + a) : ram.get(ValueLayout.JAVA_BYTE, a)) & 0xff
+                : storage.load8(cpu, ea);
     }
 
     @HelperEffect(Effect.MEMORY)
