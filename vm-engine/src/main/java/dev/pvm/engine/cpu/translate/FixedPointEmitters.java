@@ -9,10 +9,10 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Inline bytecode for the hot fixed-point rows (Book I 3.3.9-3.3.13): add/subtract, the carrying adds (through
- * the interpreter's {@link XerArithmetic}), logical operations, compares, sign extension, count leading and
- * trailing zeros, population count, multiplies, isel. Other forms that set OV (OE=1) fall back to the
- * interpreter's semantics.
+ * Inline bytecode for the hot fixed-point rows (Book I 3.3.9-3.3.13): add/subtract, the carrying adds, logical
+ * operations, compares, sign extension, count leading and trailing zeros, population count, multiplies, isel.
+ * Other forms that set OV (OE=1) fall back to the interpreter's semantics (the carrying adds call its
+ * {@link XerArithmetic#add}).
  */
 final class FixedPointEmitters implements Opcodes {
 
@@ -94,18 +94,13 @@ final class FixedPointEmitters implements Opcodes {
             t.bind(name, (e, row, i) -> {
                 boolean subtractFrom = name.equals("SUBFIC");
                 int rt = row.field("rt").raw(i);
-                e.loadCpu();
                 e.loadGpr(row.field("ra").raw(i));
                 if (subtractFrom) {
                     e.pushLong(-1);
                     e.mv().visitInsn(LXOR);
                 }
                 e.pushLong(row.field("si").extract(i));
-                e.pushInt(subtractFrom ? 1 : 0);
-                e.pushInt(1);
-                e.pushInt(0);
-                e.callStatic(XER_ARITHMETIC, "add", ADD_DESC);
-                e.storeGpr(rt);
+                carryingAdd(e, rt, subtractFrom ? CarryIn.ONE : CarryIn.ZERO);
                 if (name.endsWith(".")) {
                     e.recordCr0(rt);
                 }
@@ -190,8 +185,8 @@ final class FixedPointEmitters implements Opcodes {
     private enum Addend { RB, MINUS_ONE, ZERO }
 
     /**
-     * The adds that set CA (and, with OE=1, OV): (RA or its complement) + addend + carry in, through the
-     * interpreter's own {@link XerArithmetic#add}, which sets XER's bits in {@code CpuState}.
+     * The adds that set CA: (RA or its complement) + addend + carry in. OE=1 (which sets OV too) goes through the
+     * interpreter's own {@link XerArithmetic#add}; the rest is inline ({@link #carryingAdd}).
      *
      * @param extended the carry in is CA (else 1 for "subtract from", 0 for add)
      */
@@ -199,7 +194,10 @@ final class FixedPointEmitters implements Opcodes {
             boolean extended) {
         t.bind(name, (e, row, i) -> {
             int rt = row.field("rt").raw(i);
-            e.loadCpu();
+            boolean overflow = row.field("oe").raw(i) != 0;
+            if (overflow) {
+                e.loadCpu();
+            }
             e.loadGpr(row.field("ra").raw(i));
             if (subtractFrom) {
                 e.pushLong(-1);
@@ -210,19 +208,87 @@ final class FixedPointEmitters implements Opcodes {
                 case MINUS_ONE -> e.pushLong(-1);
                 case ZERO -> e.pushLong(0);
             }
-            if (extended) {
-                e.loadCpu();
-                e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, "ca", "I");
+            CarryIn carryIn = extended ? CarryIn.CA : subtractFrom ? CarryIn.ONE : CarryIn.ZERO;
+            if (overflow) {
+                if (extended) {
+                    e.loadCpu();
+                    e.mv().visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, "ca", "I");
+                } else {
+                    e.pushInt(carryIn == CarryIn.ONE ? 1 : 0);
+                }
+                e.pushInt(1);
+                e.pushInt(1);
+                e.callStatic(XER_ARITHMETIC, "add", ADD_DESC);
+                e.storeGpr(rt);
             } else {
-                e.pushInt(subtractFrom ? 1 : 0);
+                carryingAdd(e, rt, carryIn);
             }
-            e.pushInt(1);
-            e.pushInt(row.field("oe").raw(i));
-            e.callStatic(XER_ARITHMETIC, "add", ADD_DESC);
-            e.storeGpr(rt);
             record(e, row, i, rt);
             return true;
         });
+    }
+
+    private enum CarryIn { ZERO, ONE, CA }
+
+    /**
+     * rt = x + y + carry in, with x and y on the stack, setting CA and CA32 the way {@link XerArithmetic#add}
+     * does in 64-bit mode (units are translated for MSR[SF]=1 only): CA is the carry out of bit 0, the full
+     * adder's {@code (x & y) | ((x | y) & ~r)} in the sign bit; CA32 the carry into bit 32, which is bit 32 of
+     * {@code x ^ y ^ r}. Inline rather than a call: C1, which compiles a boot's units, inlines no method this
+     * large, and the kernel's multi-precision arithmetic (RSA signature checks at boot) is mostly these.
+     */
+    private static void carryingAdd(BytecodeEmitter e, int rt, CarryIn carryIn) {
+        MethodVisitor mv = e.mv();
+        int x = BytecodeEmitter.TEMP_A;
+        int y = BytecodeEmitter.TEMP_B;
+        mv.visitVarInsn(LSTORE, y);
+        mv.visitVarInsn(LSTORE, x);
+        mv.visitVarInsn(LLOAD, x);
+        mv.visitVarInsn(LLOAD, y);
+        mv.visitInsn(LADD);
+        switch (carryIn) {
+            case ZERO -> { }
+            case ONE -> {
+                mv.visitInsn(LCONST_1);
+                mv.visitInsn(LADD);
+            }
+            case CA -> {
+                e.loadCpu();
+                mv.visitFieldInsn(GETFIELD, BytecodeEmitter.CPU, "ca", "I");
+                mv.visitInsn(I2L);
+                mv.visitInsn(LADD);
+            }
+        }
+        // rt may be x's or y's register: both are in the temporaries by now.
+        e.storeGpr(rt);
+        e.loadCpu();
+        mv.visitVarInsn(LLOAD, x);
+        mv.visitVarInsn(LLOAD, y);
+        mv.visitInsn(LAND);
+        mv.visitVarInsn(LLOAD, x);
+        mv.visitVarInsn(LLOAD, y);
+        mv.visitInsn(LOR);
+        e.loadGpr(rt);
+        e.pushLong(-1);
+        mv.visitInsn(LXOR);
+        mv.visitInsn(LAND);
+        mv.visitInsn(LOR);
+        e.pushInt(63);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        mv.visitFieldInsn(PUTFIELD, BytecodeEmitter.CPU, "ca", "I");
+        e.loadCpu();
+        mv.visitVarInsn(LLOAD, x);
+        mv.visitVarInsn(LLOAD, y);
+        mv.visitInsn(LXOR);
+        e.loadGpr(rt);
+        mv.visitInsn(LXOR);
+        e.pushInt(32);
+        mv.visitInsn(LUSHR);
+        mv.visitInsn(L2I);
+        mv.visitInsn(ICONST_1);
+        mv.visitInsn(IAND);
+        mv.visitFieldInsn(PUTFIELD, BytecodeEmitter.CPU, "ca32", "I");
     }
 
     /** rs OP rb with one side complemented: ANDC, ORC ({@code complementRb}); NAND, NOR, EQV (the result). */

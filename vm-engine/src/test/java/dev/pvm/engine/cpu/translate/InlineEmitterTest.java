@@ -86,7 +86,9 @@ class InlineEmitterTest {
                 "subfme r14,r15", "subfze. r16,r17", "addic r18,r19,-1", "addic. r3,r4,32767", "subfic r5,r6,0",
                 "subfic r7,r8,-100", "addco r9,r10,r11", "addeo. r12,r13,r14", "subfeo r15,r16,r17",
                 "addze r18,r18", "adde r19,r19,r19", "mullw r3,r4,r5", "mullw. r6,r7,r8", "mulli r9,r10,-3",
-                "mulli r11,r12,32767", "mulhd r13,r14,r15", "mulhdu. r16,r17,r18", "adde r19,r3,r4");
+                "mulli r11,r12,32767", "mulhd r13,r14,r15", "mulhdu. r16,r17,r18", "adde r19,r3,r4",
+                // The result register is an operand: both are read before it is written.
+                "addc r3,r3,r4", "subfc r5,r6,r5", "subfe. r7,r7,r7", "addic r8,r8,1", "subfic r9,r9,7");
     }
 
     @ParameterizedTest
