@@ -147,7 +147,9 @@ public final class BlockTranslator implements Opcodes {
                 return "java/lang/Object";
             }
         };
-        cw.visit(V21, ACC_FINAL | ACC_SUPER, UNIT_NAME, null, BytecodeEmitter.BASE, null);
+        // The guest address in the name: profilers (perf's map, JFR, PrintCompilation) then show where guest time goes.
+        cw.visit(V21, ACC_FINAL | ACC_SUPER, UNIT_NAME + "_" + Long.toHexString(unit.startPc()), null,
+                BytecodeEmitter.BASE, null);
         MethodVisitor init = cw.visitMethod(0, "<init>", INIT_DESC, null, null);
         init.visitCode();
         init.visitVarInsn(ALOAD, 0);
