@@ -18,7 +18,8 @@
 #
 # Our engine runs with the JVM options in PVM_BOOT_JVM_OPTIONS (default -XX:TieredStopAtLevel=1
 # -XX:CompileThresholdScaling=0.3, as ./pvm boot: a boot runs most kernel code a few times, C1 alone compiles it
-# for far less CPU than tiered C2, and compiling at 0.3 of the usual counts shortens its interpreted start).
+# for far less CPU than tiered C2, and compiling at 0.3 of the usual counts shortens its interpreted start), and
+# the launch options in PVM_BOOT_LAUNCH_OPTIONS (./pvm bench boot: the engine's AOT cache, as ./pvm boot uses it).
 #
 # The prompt is the shell initramfs's "pvm# " (its /init prints PVM-GUEST-READY first, also timed). QEMU runs
 # `qemu-system-ppc64 -M pseries,x-vof=on,ic-mode=xics -accel tcg -nodefaults -nographic -serial mon:stdio`:
@@ -79,6 +80,8 @@ if [[ " ${runner_list[*]} " == *" qemu "* ]]; then
 fi
 
 read -r -a jvm_options <<<"${PVM_BOOT_JVM_OPTIONS:--XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.3}"
+# How ./pvm starts the engine's JVM: with its AOT cache where it has one (./pvm bench boot passes it).
+read -r -a launch_options <<<"${PVM_BOOT_LAUNCH_OPTIONS:---enable-native-access=ALL-UNNAMED}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 [ -z "$keep" ] || mkdir -p "$keep"
@@ -90,7 +93,7 @@ runner_cmd() {
   case $runner in
     qemu) cmd=(qemu-system-ppc64 -M "$qemu_machine" -accel tcg -m "${memory}M" -smp "$vcpus" -nodefaults
                -nographic -serial mon:stdio -no-reboot -kernel "$VMLINUX" -initrd "$INITRD" -append "$append") ;;
-    pvm) cmd=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "${jvm_options[@]}" -jar "$engine_jar" boot
+    pvm) cmd=("$JAVA_HOME/bin/java" "${launch_options[@]}" --sun-misc-unsafe-memory-access=allow "${jvm_options[@]}" -jar "$engine_jar" boot
               --kernel "$VMLINUX" --initrd "$INITRD" --append "$append" --memory-mib "$memory" --vcpus "$vcpus"
               --mmu "$variant" --cpu-mode "$cpu_mode" --max-seconds "$timeout") ;;
   esac
