@@ -66,7 +66,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     private final long size;
     private final int addressBits;
     /** One byte per guest page: PROT_* bits plus {@link #MAPPED}, {@link #CODE}, {@link #STORE_INLINE}. */
-    private final byte[] pages;
+    private final PageTable pages;
     private CodeWatcher codeWatcher;
     /** Lockstep journals every store: no page is {@link #STORE_INLINE} meanwhile. */
     private boolean trapAllStores;
@@ -84,7 +84,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         this.size = 1L << addressBits;
         this.arena = Arena.ofShared();
         this.host = HostLibc.mapReservation(size, arena);
-        this.pages = new byte[(int) (size >>> PAGE_SHIFT)];
+        this.pages = new PageTable(size >>> PAGE_SHIFT, arena);
     }
 
     /** One past the highest guest address. */
@@ -97,7 +97,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     private void check(long address, long length, int need, boolean write) {
         long last = address + length - 1;
         if (((address | last) >>> addressBits) != 0
-                || (pages[(int) (address >>> PAGE_SHIFT)] & pages[(int) (last >>> PAGE_SHIFT)] & need) == 0) {
+                || (pages.get(address >>> PAGE_SHIFT) & pages.get(last >>> PAGE_SHIFT) & need) == 0) {
             throw new GuestMemoryAccessException(address, length, write);
         }
     }
@@ -106,8 +106,8 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     private void checkStore(long address, int length) {
         long last = address + length - 1;
         if (((address | last) >>> addressBits) == 0) {
-            int first = pages[(int) (address >>> PAGE_SHIFT)];
-            int second = pages[(int) (last >>> PAGE_SHIFT)];
+            int first = pages.get(address >>> PAGE_SHIFT);
+            int second = pages.get(last >>> PAGE_SHIFT);
             if ((first & second & STORE_INLINE) != 0) {
                 return;
             }
@@ -128,7 +128,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         }
         long end = Math.min(address + length, size);
         for (long p = Math.max(address, 0) >>> PAGE_SHIFT; p < (end + PAGE_SIZE - 1) >>> PAGE_SHIFT; p++) {
-            if ((pages[(int) p] & CODE) != 0) {
+            if ((pages.get(p) & CODE) != 0) {
                 codeWatcher.changing(address, length);
                 return;
             }
@@ -144,7 +144,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
             return false;
         }
         for (long p = address >>> PAGE_SHIFT; p <= (address + length - 1) >>> PAGE_SHIFT; p++) {
-            if ((pages[(int) p] & prot) != prot) {
+            if ((pages.get(p) & prot) != prot) {
                 return false;
             }
         }
@@ -153,7 +153,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
 
     /** Whether any mapping covers the page holding {@code address} (SEGV_ACCERR versus SEGV_MAPERR). */
     public boolean mapped(long address) {
-        return address >= 0 && address < size && (pages[(int) (address >>> PAGE_SHIFT)] & MAPPED) != 0;
+        return address >= 0 && address < size && (pages.get(address >>> PAGE_SHIFT) & MAPPED) != 0;
     }
 
     @Override
@@ -269,7 +269,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     }
 
     /** The page table translated code reads (one byte per {@link #PAGE_SIZE} page). */
-    byte[] pageTable() {
+    PageTable pageTable() {
         return pages;
     }
 
@@ -284,21 +284,22 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
 
     /** Whether the page holding {@code address} holds translated code. */
     boolean holdsCode(long address) {
-        return address >= 0 && address < size && (pages[(int) (address >>> PAGE_SHIFT)] & CODE) != 0;
+        return address >= 0 && address < size && (pages.get(address >>> PAGE_SHIFT) & CODE) != 0;
     }
 
     /** Marks or clears "holds translated code" on the page holding {@code address}. */
     void markCode(long address, boolean code) {
-        int p = (int) (address >>> PAGE_SHIFT);
-        pages[p] = pageByte((pages[p] & ~CODE) | (code ? CODE : 0));
+        long p = address >>> PAGE_SHIFT;
+        pages.set(p, pageByte((pages.get(p) & ~CODE) | (code ? CODE : 0)));
     }
 
     /** Sends every store down the slow path (lockstep's journal) or only stores to code pages. */
     void trapAllStores(boolean on) {
         trapAllStores = on;
-        for (int p = 0; p < pages.length; p++) {
-            if (pages[p] != 0) {
-                pages[p] = pageByte(pages[p]);
+        for (long p = 0; p < pages.pages(); p++) {
+            int b = pages.get(p);
+            if (b != 0) {
+                pages.set(p, pageByte(b));
             }
         }
     }
@@ -318,7 +319,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         long a = address;
         while (out.size() < max) {
-            if (!mapped(a) || (pages[(int) (a >>> PAGE_SHIFT)] & PROT_READ) == 0) {
+            if (!mapped(a) || (pages.get(a >>> PAGE_SHIFT) & PROT_READ) == 0) {
                 return null;
             }
             int n = (int) Math.min(bytes.length, PAGE_SIZE - (a & (PAGE_SIZE - 1)));
@@ -357,7 +358,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     /** Changes the protection of a page-aligned range; false (ENOMEM) when part of it is not mapped. */
     public boolean protect(long address, long length, int prot) {
         for (long p = address >>> PAGE_SHIFT; p < (address + length) >>> PAGE_SHIFT; p++) {
-            if ((pages[(int) p] & MAPPED) == 0) {
+            if ((pages.get(p) & MAPPED) == 0) {
                 return false;
             }
         }
@@ -370,7 +371,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
 
     /** The protection bits of the page holding {@code address} (0 when unmapped). */
     public int protection(long address) {
-        return pages[(int) (address >>> PAGE_SHIFT)] & (PROT_READ | PROT_WRITE | PROT_EXEC);
+        return pages.get(address >>> PAGE_SHIFT) & (PROT_READ | PROT_WRITE | PROT_EXEC);
     }
 
     /** Whether every page of the range is unmapped. */
@@ -379,7 +380,7 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
             return false;
         }
         for (long p = address >>> PAGE_SHIFT; p < (address + length + PAGE_SIZE - 1) >>> PAGE_SHIFT; p++) {
-            if ((pages[(int) p] & MAPPED) != 0) {
+            if ((pages.get(p) & MAPPED) != 0) {
                 return false;
             }
         }
@@ -396,8 +397,8 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
     private void setPages(long address, long length, int value) {
         long first = address >>> PAGE_SHIFT;
         long end = (address + length + PAGE_SIZE - 1) >>> PAGE_SHIFT;
-        for (int p = (int) first; p < (int) end; p++) {
-            pages[p] = pageByte(value | (pages[p] & CODE));
+        for (long p = first; p < end; p++) {
+            pages.set(p, pageByte(value | (pages.get(p) & CODE)));
         }
     }
 

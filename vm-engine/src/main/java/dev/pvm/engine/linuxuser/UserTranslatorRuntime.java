@@ -49,7 +49,9 @@ public final class UserTranslatorRuntime implements UnitMemory {
     private final MemorySegment host;
     /** The host address of guest address 0. */
     private final long base;
-    private final byte[] pages;
+    /** The host address of the page table's byte for guest page 0 (see {@link PageTable}). */
+    private final long pageBytes;
+    private final MemorySegment pages;
     /** Address bits no guest address has (at and above the space's size). */
     private final long outside;
     private final CodePages code;
@@ -58,10 +60,17 @@ public final class UserTranslatorRuntime implements UnitMemory {
     UserTranslatorRuntime(UserAddressSpace space, CodePages code, StorageAccess storage) {
         this.host = space.host();
         this.base = host.address();
-        this.pages = space.pageTable();
+        this.pageBytes = space.pageTable().hostAddress();
+        this.pages = space.pageTable().segment();
         this.outside = -1L << space.addressBits();
         this.code = code;
         this.storage = storage;
+    }
+
+    /** The page byte of {@code ea}, which the caller has checked lies inside the space. */
+    private int page(long ea) {
+        return RAW ? HostAddressAccess.getByte(pageBytes + (ea >>> PAGE_SHIFT))
+                : pages.get(ValueLayout.JAVA_BYTE, ea >>> PAGE_SHIFT);
     }
 
     /**
@@ -71,12 +80,12 @@ public final class UserTranslatorRuntime implements UnitMemory {
      */
     private boolean inline(long ea, int size, int need) {
         return (ea & outside) == 0 && (ea & (PAGE_SIZE - 1)) <= PAGE_SIZE - size
-                && (pages[(int) (ea >>> PAGE_SHIFT)] & need) != 0;
+                && (page(ea) & need) != 0;
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
-        return (ea & outside) == 0 && (pages[(int) (ea >>> PAGE_SHIFT)] & PROT_READ) != 0
+        return (ea & outside) == 0 && (page(ea) & PROT_READ) != 0
                 ? (RAW ? HostAddressAccess.getByte(base + ea) : host.get(ValueLayout.JAVA_BYTE, ea)) & 0xff
                 : storage.load8(cpu, ea);
     }
@@ -134,7 +143,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store8(CpuState cpu, long ea, long value) {
-        if ((ea & outside) == 0 && (pages[(int) (ea >>> PAGE_SHIFT)] & STORE_INLINE) != 0) {
+        if ((ea & outside) == 0 && (page(ea) & STORE_INLINE) != 0) {
             if (RAW) {
                 HostAddressAccess.putByte(base + ea, (byte) value);
             } else {

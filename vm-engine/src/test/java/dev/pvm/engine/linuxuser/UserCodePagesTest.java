@@ -26,7 +26,7 @@ class UserCodePagesTest {
     }
 
     private int pageByte(long address) {
-        return memory.pageTable()[(int) (address >>> UserAddressSpace.PAGE_SHIFT)];
+        return memory.pageTable().get(address >>> UserAddressSpace.PAGE_SHIFT);
     }
 
     /** Maps an RWX page and marks 16 bytes at CODE + 0x1000 as translated (small page 0x41). */
