@@ -70,6 +70,9 @@ public final class UserModeRunner implements AutoCloseable {
      */
     public UserModeRunner(Path program, List<String> argv, List<String> envp, Options options) throws IOException {
         this.options = options;
+        // Parsing the instruction table is a third of the start-up's main-thread work: it overlaps loading the
+        // program, and IsaTable.ppc64() below waits for it (a class initialisation, run once).
+        Thread.ofPlatform().name("isa-table").daemon().start(IsaTable::ppc64);
         this.memory = new UserAddressSpace(ADDRESS_BITS);
         VirtualMemoryManager vm = new VirtualMemoryManager(memory);
         CpuState cpu = new CpuState(0);
