@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <elf.h>
+#include <errno.h>
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
@@ -177,6 +178,9 @@ static void system_info(void)
     ssize_t n = getrandom(r, sizeof r, 0);
     tp_printf("getrandom=%zd\n", n);
     tp_printf("isatty(stdin=/dev/null)=%d pid>0=%d\n", isatty(0), getpid() > 0);
+    errno = 0;
+    int closed = isatty(987); /* no such descriptor: EBADF, not ENOTTY */
+    tp_printf("isatty(closed)=%d EBADF=%d\n", closed, errno == EBADF);
 }
 
 int main(int argc, char **argv)

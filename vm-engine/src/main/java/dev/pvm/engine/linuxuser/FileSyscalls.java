@@ -1,5 +1,6 @@
 package dev.pvm.engine.linuxuser;
 
+import static dev.pvm.engine.linuxuser.LinuxErrno.EBADF;
 import static dev.pvm.engine.linuxuser.LinuxErrno.EFAULT;
 import static dev.pvm.engine.linuxuser.LinuxErrno.EINVAL;
 import static dev.pvm.engine.linuxuser.LinuxErrno.ENOTTY;
@@ -303,11 +304,12 @@ final class FileSyscalls {
     }
 
     private long ioctl(int fd, long request, long arg) {
-        long valid = p.libc.call(HostLibc.FCNTL, fd, 1, 0L);
-        if (valid < 0) {
-            return valid;
+        // isatty answers both questions: 1 for a terminal, else errno EBADF (no such descriptor) or ENOTTY.
+        long isatty = p.libc.call(HostLibc.ISATTY, fd);
+        if (isatty == -EBADF) {
+            return -EBADF;
         }
-        boolean tty = p.libc.call(HostLibc.ISATTY, fd) == 1;
+        boolean tty = isatty == 1;
         if (request == TCGETS) {
             if (!tty) {
                 return -ENOTTY;

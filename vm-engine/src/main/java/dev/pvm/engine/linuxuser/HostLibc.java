@@ -73,7 +73,7 @@ final class HostLibc {
     static final Downcall CLOCK_GETTIME = fn("clock_gettime", Result.INT, 2);
     static final Downcall CLOCK_GETRES = fn("clock_getres", Result.INT, 2);
     static final Downcall NANOSLEEP = fn("nanosleep", Result.INT, 2);
-    static final Downcall ISATTY = fn("isatty", Result.INT, 1);
+    static final Downcall ISATTY = fn("isatty", Result.TRUTH, 1);
     static final Downcall GETPID = fn("getpid", Result.INT, 0);
     static final Downcall GETPPID = fn("getppid", Result.INT, 0);
     static final Downcall GETUID = fn("getuid", Result.INT, 0);
@@ -97,7 +97,9 @@ final class HostLibc {
         /** {@code long}, {@code ssize_t}, {@code off_t}. */
         LONG,
         /** A pointer: NULL reads as -1, the failure value of the others. */
-        POINTER
+        POINTER,
+        /** An {@code int} truth value that is 0 on failure with errno set ({@code isatty}): 1, or {@code -errno}. */
+        TRUTH
     }
 
     private static Downcall fn(String name, Result result, int arity) {
@@ -182,6 +184,7 @@ final class HostLibc {
                 case INT -> (int) raw;
                 case LONG -> raw;
                 case POINTER -> raw == 0 ? -1 : raw;
+                case TRUTH -> (int) raw == 0 ? -1 : 1;
             };
             return value == -1 ? -(int) ERRNO.get(state, 0L) : value;
         }
