@@ -30,8 +30,6 @@ final class IsaTableParser {
     private static final Pattern MEMORY = Pattern.compile("([a-z][a-z0-9_]*)\\(([a-z][a-z0-9_]*)(\\|0)?\\)");
     private static final Pattern COMPARISON = Pattern.compile("([^<>=!]+)(==|!=|<=|>=|<|>)([^<>=!]+)");
     private static final Pattern OPTIONAL = Pattern.compile("(.*)\\?(\\d*)");
-    /** Compiled once: String.split compiles a multi-character regex at every call, a third of a table's parse. */
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Set<String> ATTRIBUTES = Set.of("priv", "fp", "vec", "vsx", "fpvec", "vsxvec");
 
     /** The file being read; {@code include} switches it for the included text. */
@@ -96,7 +94,7 @@ final class IsaTableParser {
             if (line.isEmpty()) {
                 continue;
             }
-            String[] t = WHITESPACE.split(line);
+            String[] t = words(line);
             switch (t[0]) {
                 case "field" -> parseField(t);
                 case "form" -> parseForm(t);
@@ -335,7 +333,7 @@ final class IsaTableParser {
         for (int i = 3; i < t.length; i++) {
             String tok = t[i];
             if (!tok.startsWith("@") && !tok.startsWith("/") && !tok.startsWith("-") && !tok.contains("=")
-                    && !COMPARISON.matcher(tok).matches() && !isFlag(tok, form)) {
+                    && !isComparison(tok) && !isFlag(tok, form)) {
                 if (operandText != null) {
                     throw error(mnemonic + ": two operand lists ('" + operandText + "' and '" + tok
                             + "'); separate operands with commas, no spaces");
@@ -352,7 +350,7 @@ final class IsaTableParser {
             if (tok.equals(operandText)) {
                 continue;
             }
-            if (COMPARISON.matcher(tok).matches()) {
+            if (isComparison(tok)) {
                 // A validity condition over the row's fields; parsed once the row's fields are all known.
                 validityText.add(tok);
                 continue;
@@ -378,8 +376,8 @@ final class IsaTableParser {
             } else if (tok.contains("=")) {
                 String[] kv = tok.split("=", 2);
                 int value = number(kv[1]);
-                Matcher pm = PIECE.matcher(kv[0]);
-                if (pm.matches()) {
+                Matcher pm = !kv[0].isEmpty() && Character.isDigit(kv[0].charAt(0)) ? PIECE.matcher(kv[0]) : null;
+                if (pm != null && pm.matches()) {
                     int[] p = piece(pm);
                     int width = p[1] - p[0] + 1;
                     checkFits(mnemonic, kv[0], value, width);
@@ -454,6 +452,57 @@ final class IsaTableParser {
         byMnemonic.put(mnemonic, p);
     }
 
+    /**
+     * The words of a stripped line, split at runs of regex {@code \s} characters (space, tab, newline, vertical
+     * tab, form feed, carriage return) by hand: a regex split of every line was a sixth of a table's parse.
+     */
+    private static String[] words(String line) {
+        List<String> words = new ArrayList<>();
+        int n = line.length();
+        int i = 0;
+        while (i < n) {
+            while (i < n && isSpace(line.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !isSpace(line.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                words.add(line.substring(start, i));
+            }
+        }
+        return words.toArray(String[]::new);
+    }
+
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /**
+     * Whether {@code tok} is a comparison ({@link #COMPARISON}). Most tokens hold no comparison operator at all;
+     * testing for one first skips the regex for them, which was most of a table's parse (the parse runs once, in
+     * the JVM's bytecode interpreter, at every engine start).
+     */
+    private static boolean isComparison(String tok) {
+        return (tok.indexOf('<') >= 0 || tok.indexOf('>') >= 0 || tok.contains("==") || tok.contains("!="))
+                && COMPARISON.matcher(tok).matches();
+    }
+
+    /** {@link #NAME} without the regex: a lower-case letter, then lower-case letters, digits and '_'. */
+    private static boolean isName(String s) {
+        if (s.isEmpty() || s.charAt(0) < 'a' || s.charAt(0) > 'z') {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean isFlag(String tok, Form form) {
         Field f = resolve(tok, form, Map.of());
         return f != null && f.suffix() != null;
@@ -478,8 +527,9 @@ final class IsaTableParser {
             if (op.isEmpty()) {
                 throw error(mnemonic + ": empty operand in '" + text + "'");
             }
-            Matcher mem = MEMORY.matcher(op);
-            if (mem.matches()) {
+            // Each regex only where its literal character occurs (see isComparison).
+            Matcher mem = op.indexOf('(') >= 0 ? MEMORY.matcher(op) : null;
+            if (mem != null && mem.matches()) {
                 Field disp = rowOperandField(mnemonic, mem.group(1), form, inline, rowFields, coverage);
                 Field base = rowOperandField(mnemonic, mem.group(2), form, inline, rowFields, coverage);
                 result.add(new Operand.Memory(
@@ -488,8 +538,8 @@ final class IsaTableParser {
                 continue;
             }
             String s = op;
-            Matcher opt = OPTIONAL.matcher(s);
-            boolean optional = opt.matches();
+            Matcher opt = s.indexOf('?') >= 0 ? OPTIONAL.matcher(s) : null;
+            boolean optional = opt != null && opt.matches();
             int defaultValue = 0;
             if (optional) {
                 s = opt.group(1);
@@ -499,9 +549,9 @@ final class IsaTableParser {
             if (zeroLiteral) {
                 s = s.substring(0, s.length() - 2);
             }
-            Matcher in = INLINE_FIELD.matcher(s);
+            Matcher in = s.indexOf('[') >= 0 ? INLINE_FIELD.matcher(s) : null;
             String name;
-            if (in.matches()) {
+            if (in != null && in.matches()) {
                 name = in.group(1);
                 if (inline.containsKey(name) || form.opcodeField(name) != null) {
                     throw error(mnemonic + ": field " + name + " declared twice");
@@ -511,7 +561,7 @@ final class IsaTableParser {
                     throw error(mnemonic + ": bad bit range in " + s);
                 }
                 inline.put(name, newField(name, List.of(piece(pm)), false, 1, FieldKind.IMM, null));
-            } else if (NAME.matcher(s).matches()) {
+            } else if (isName(s)) {
                 name = s;
             } else {
                 throw error(mnemonic + ": bad operand '" + op + "' (rows take field names, d(ra) or name[bits])");
@@ -657,8 +707,9 @@ final class IsaTableParser {
         boolean operandsSeen = false;
         for (int i = 3; i < t.length; i++) {
             String tok = t[i];
-            Matcher cm = COMPARISON.matcher(tok);
-            if (cm.matches()) {
+            if (isComparison(tok)) {
+                Matcher cm = COMPARISON.matcher(tok);
+                cm.matches();
                 Alias.Relation relation = Alias.Relation.of(cm.group(2));
                 conditions.add(new Alias.Condition(expr(cm.group(1), base), relation, expr(cm.group(3), base)));
             } else if (tok.contains("=")) {
@@ -686,8 +737,9 @@ final class IsaTableParser {
             if (op.isEmpty()) {
                 throw error("alias " + mnemonic + ": empty operand");
             }
-            Matcher mem = MEMORY.matcher(op);
-            if (mem.matches()) {
+            // Each regex only where its literal character occurs (see isComparison).
+            Matcher mem = op.indexOf('(') >= 0 ? MEMORY.matcher(op) : null;
+            if (mem != null && mem.matches()) {
                 Field disp = aliasField(mnemonic, mem.group(1), base);
                 Field reg = aliasField(mnemonic, mem.group(2), base);
                 result.add(new Operand.Memory(
@@ -696,8 +748,8 @@ final class IsaTableParser {
                 continue;
             }
             String s = op;
-            Matcher opt = OPTIONAL.matcher(s);
-            boolean optional = opt.matches();
+            Matcher opt = s.indexOf('?') >= 0 ? OPTIONAL.matcher(s) : null;
+            boolean optional = opt != null && opt.matches();
             int defaultValue = 0;
             if (optional) {
                 s = opt.group(1);
