@@ -106,7 +106,7 @@ final class HostLibc {
         return new Downcall(name, result, arity, -1);
     }
 
-    /** A variadic function: the arguments from {@code fixed} on are its variadic ones. */
+    /** A variadic function returning {@code int} (openat, ioctl, fcntl): arguments from {@code fixed} on vary. */
     private static Downcall variadic(String name, int fixed, int arity) {
         return new Downcall(name, Result.INT, arity, fixed);
     }
@@ -116,8 +116,8 @@ final class HostLibc {
      * captured (variadic functions add where their variadic part starts).
      *
      * <p>JUSTIFICATION: linking a new shape spins a downcall stub and a dozen method-handle classes, 10-20 ms of CPU
-     * each, and a short guest run needs several shapes (the start-up alone: mmap, getuid, write...); one shape is
-     * spun once. On the x86-64 and AArch64 Linux ABIs an {@code int} or pointer argument travels in a full
+     * each, and with a shape per signature a short guest run needed several (its start alone calls mmap, getuid
+     * and write); one shared shape is spun once. On the x86-64 and AArch64 Linux ABIs an {@code int} or pointer argument travels in a full
      * integer register whose upper bits the callee ignores, so passing every argument widened to 64 bits and
      * extra zero arguments is the same call; an {@code int} result's upper bits are unspecified and are dropped
      * ({@link Result#INT}).
@@ -129,8 +129,8 @@ final class HostLibc {
     }
 
     /**
-     * A host C function, linked on its first call (looking it up is cheap; the shape's stub is spun once, on the
-     * first call of all).
+     * A host C function, looked up and bound to the shared shape on its first call; the shape's stub itself is
+     * spun by the first call of any function.
      */
     static final class Downcall {
         private static final FunctionDescriptor SHAPE = shape();
@@ -157,10 +157,9 @@ final class HostLibc {
             if (h == null) {
                 MemorySegment symbol = LINKER.defaultLookup().find(name).orElseThrow(
                         () -> new IllegalStateException("the host C library lacks " + name));
-                h = firstVariadic < 0
-                        ? LINKER.downcallHandle(symbol, SHAPE, Linker.Option.captureCallState("errno"))
-                        : LINKER.downcallHandle(symbol, SHAPE, Linker.Option.captureCallState("errno"),
-                                Linker.Option.firstVariadicArg(firstVariadic));
+                Linker.Option errno = Linker.Option.captureCallState("errno");
+                h = LINKER.downcallHandle(symbol, SHAPE, firstVariadic < 0 ? new Linker.Option[] {errno}
+                        : new Linker.Option[] {errno, Linker.Option.firstVariadicArg(firstVariadic)});
                 handle = h;
             }
             return h;

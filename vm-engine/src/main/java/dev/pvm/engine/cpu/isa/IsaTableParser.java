@@ -333,7 +333,7 @@ final class IsaTableParser {
         for (int i = 3; i < t.length; i++) {
             String tok = t[i];
             if (!tok.startsWith("@") && !tok.startsWith("/") && !tok.startsWith("-") && !tok.contains("=")
-                    && !isComparison(tok) && !isFlag(tok, form)) {
+                    && comparison(tok) == null && !isFlag(tok, form)) {
                 if (operandText != null) {
                     throw error(mnemonic + ": two operand lists ('" + operandText + "' and '" + tok
                             + "'); separate operands with commas, no spaces");
@@ -350,7 +350,7 @@ final class IsaTableParser {
             if (tok.equals(operandText)) {
                 continue;
             }
-            if (isComparison(tok)) {
+            if (comparison(tok) != null) {
                 // A validity condition over the row's fields; parsed once the row's fields are all known.
                 validityText.add(tok);
                 continue;
@@ -376,6 +376,7 @@ final class IsaTableParser {
             } else if (tok.contains("=")) {
                 String[] kv = tok.split("=", 2);
                 int value = number(kv[1]);
+                // A bit range starts with a digit, a field name with a letter: only the former needs PIECE.
                 Matcher pm = !kv[0].isEmpty() && Character.isDigit(kv[0].charAt(0)) ? PIECE.matcher(kv[0]) : null;
                 if (pm != null && pm.matches()) {
                     int[] p = piece(pm);
@@ -480,13 +481,25 @@ final class IsaTableParser {
     }
 
     /**
-     * Whether {@code tok} is a comparison ({@link #COMPARISON}). Most tokens hold no comparison operator at all;
-     * testing for one first skips the regex for them, which was most of a table's parse (the parse runs once, in
-     * the JVM's bytecode interpreter, at every engine start).
+     * {@code pattern}'s match of the whole of {@code text}, or null; the regex runs only when {@code text} holds
+     * {@code literal}, a character every match contains. Most tokens hold none, and skipping the regex for them
+     * was most of a table's parse (it runs once, in the JVM's bytecode interpreter, at every engine start).
      */
-    private static boolean isComparison(String tok) {
-        return (tok.indexOf('<') >= 0 || tok.indexOf('>') >= 0 || tok.contains("==") || tok.contains("!="))
-                && COMPARISON.matcher(tok).matches();
+    private static Matcher matchWith(Pattern pattern, String text, char literal) {
+        if (text.indexOf(literal) < 0) {
+            return null;
+        }
+        Matcher m = pattern.matcher(text);
+        return m.matches() ? m : null;
+    }
+
+    /** {@link #COMPARISON}'s match of {@code tok}, or null (tested for an operator first, as in matchWith). */
+    private static Matcher comparison(String tok) {
+        if (tok.indexOf('<') < 0 && tok.indexOf('>') < 0 && !tok.contains("==") && !tok.contains("!=")) {
+            return null;
+        }
+        Matcher m = COMPARISON.matcher(tok);
+        return m.matches() ? m : null;
     }
 
     /** {@link #NAME} without the regex: a lower-case letter, then lower-case letters, digits and '_'. */
@@ -527,9 +540,8 @@ final class IsaTableParser {
             if (op.isEmpty()) {
                 throw error(mnemonic + ": empty operand in '" + text + "'");
             }
-            // Each regex only where its literal character occurs (see isComparison).
-            Matcher mem = op.indexOf('(') >= 0 ? MEMORY.matcher(op) : null;
-            if (mem != null && mem.matches()) {
+            Matcher mem = matchWith(MEMORY, op, '(');
+            if (mem != null) {
                 Field disp = rowOperandField(mnemonic, mem.group(1), form, inline, rowFields, coverage);
                 Field base = rowOperandField(mnemonic, mem.group(2), form, inline, rowFields, coverage);
                 result.add(new Operand.Memory(
@@ -538,8 +550,8 @@ final class IsaTableParser {
                 continue;
             }
             String s = op;
-            Matcher opt = s.indexOf('?') >= 0 ? OPTIONAL.matcher(s) : null;
-            boolean optional = opt != null && opt.matches();
+            Matcher opt = matchWith(OPTIONAL, s, '?');
+            boolean optional = opt != null;
             int defaultValue = 0;
             if (optional) {
                 s = opt.group(1);
@@ -549,9 +561,9 @@ final class IsaTableParser {
             if (zeroLiteral) {
                 s = s.substring(0, s.length() - 2);
             }
-            Matcher in = s.indexOf('[') >= 0 ? INLINE_FIELD.matcher(s) : null;
+            Matcher in = matchWith(INLINE_FIELD, s, '[');
             String name;
-            if (in != null && in.matches()) {
+            if (in != null) {
                 name = in.group(1);
                 if (inline.containsKey(name) || form.opcodeField(name) != null) {
                     throw error(mnemonic + ": field " + name + " declared twice");
@@ -707,9 +719,8 @@ final class IsaTableParser {
         boolean operandsSeen = false;
         for (int i = 3; i < t.length; i++) {
             String tok = t[i];
-            if (isComparison(tok)) {
-                Matcher cm = COMPARISON.matcher(tok);
-                cm.matches();
+            Matcher cm = comparison(tok);
+            if (cm != null) {
                 Alias.Relation relation = Alias.Relation.of(cm.group(2));
                 conditions.add(new Alias.Condition(expr(cm.group(1), base), relation, expr(cm.group(3), base)));
             } else if (tok.contains("=")) {
@@ -737,9 +748,8 @@ final class IsaTableParser {
             if (op.isEmpty()) {
                 throw error("alias " + mnemonic + ": empty operand");
             }
-            // Each regex only where its literal character occurs (see isComparison).
-            Matcher mem = op.indexOf('(') >= 0 ? MEMORY.matcher(op) : null;
-            if (mem != null && mem.matches()) {
+            Matcher mem = matchWith(MEMORY, op, '(');
+            if (mem != null) {
                 Field disp = aliasField(mnemonic, mem.group(1), base);
                 Field reg = aliasField(mnemonic, mem.group(2), base);
                 result.add(new Operand.Memory(
@@ -748,8 +758,8 @@ final class IsaTableParser {
                 continue;
             }
             String s = op;
-            Matcher opt = s.indexOf('?') >= 0 ? OPTIONAL.matcher(s) : null;
-            boolean optional = opt != null && opt.matches();
+            Matcher opt = matchWith(OPTIONAL, s, '?');
+            boolean optional = opt != null;
             int defaultValue = 0;
             if (optional) {
                 s = opt.group(1);
