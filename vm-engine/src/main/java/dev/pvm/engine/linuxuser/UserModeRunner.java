@@ -36,7 +36,13 @@ public final class UserModeRunner implements AutoCloseable {
 
     /** Address bits of the guest address space (1 TiB: the executable, the heap, mappings, the stack). */
     public static final int ADDRESS_BITS = 40;
-    private static final long SLICE = 1 << 20;
+    /**
+     * Instructions per executor call: unbounded in effect, since nothing but the guest's own system calls and
+     * faults interrupts a process. A budget running out inside a unit's loop would leave it at a loop head,
+     * which then becomes an entry of its own: another unit translated, and compiled by the JIT, for code an
+     * existing unit already holds.
+     */
+    private static final long SLICE = 1L << 62;
 
     /**
      * Options of one run.

@@ -126,6 +126,7 @@ public final class BlockTranslator implements Opcodes {
                 Semantics semantics = interpreter.semantics(row.id());
                 return counting ? stats.counting(row, semantics) : semantics;
             });
+            e.endInsn();
         }
     }
 
@@ -181,7 +182,8 @@ public final class BlockTranslator implements Opcodes {
         byte[] bytes = cw.toByteArray(); // MethodTooLargeException propagates: the executor retries shorter
         try {
             Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
-            CompiledUnit.UnitInfo info = new CompiledUnit.UnitInfo(unit.startPc(), unit.mode(), unit.length(), exits);
+            CompiledUnit.UnitInfo info = new CompiledUnit.UnitInfo(unit.startPc(), unit.mode(), unit.length(),
+                    unit.segments(), exits);
             CompiledUnit compiled = (CompiledUnit) MethodHandles.privateLookupIn(c, LOOKUP)
                     .findConstructor(c, MethodType.methodType(void.class, UnitMemory.class, Semantics[].class,
                             CompiledUnit.UnitInfo.class))

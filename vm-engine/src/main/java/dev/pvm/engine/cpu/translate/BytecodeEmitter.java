@@ -317,7 +317,8 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     private void markFaultPoint() {
-        pushInt((index << 16) | (index - blockStart));
+        int offset = (int) ((pc() - unit.startPc()) >> 2); // below BlockScanner.WINDOW / 4: fits 15 bits
+        pushInt((offset << 16) | (index - blockStart));
         mv.visitVarInsn(ISTORE, POS);
     }
 
@@ -448,22 +449,41 @@ public final class BytecodeEmitter implements Opcodes {
     public void takeBranch(long target, boolean unconditional) {
         addCount(index + 1 - blockStart);
         int t = unit.internal()[index];
-        if (t >= 0 && unit.pc(t) == target) {
-            if (t <= index) {
-                mv.visitVarInsn(LLOAD, COUNT);
-                mv.visitVarInsn(LLOAD, REMAINING);
-                mv.visitInsn(LCMP);
-                mv.visitJumpInsn(IFLT, blockLabels[t]);
-                setCia(pc());
-                mv.visitJumpInsn(GOTO, exitStub(target));
-            } else {
-                mv.visitJumpInsn(GOTO, blockLabels[t]);
-            }
-        } else {
-            setCia(pc());
-            mv.visitJumpInsn(GOTO, exitStub(target));
-        }
+        jump(target, t >= 0 && unit.pc(t) == target ? t : -1);
         flowEnded |= unconditional;
+    }
+
+    /**
+     * Goes to {@code target}: to instruction {@code t} inside the unit (checking the budget when that is not
+     * forward in layout order, so a guest loop cannot run past it), or with {@code t} -1 to the exit for it.
+     */
+    private void jump(long target, int t) {
+        if (t > index) {
+            mv.visitJumpInsn(GOTO, blockLabels[t]);
+            return;
+        }
+        if (t >= 0) {
+            mv.visitVarInsn(LLOAD, COUNT);
+            mv.visitVarInsn(LLOAD, REMAINING);
+            mv.visitInsn(LCMP);
+            mv.visitJumpInsn(IFLT, blockLabels[t]);
+        }
+        setCia(pc());
+        mv.visitJumpInsn(GOTO, exitStub(target));
+    }
+
+    /**
+     * Called by the translator after each instruction: where control falling through it does not reach the next
+     * instruction in layout order (the end of a run, the unit's last instruction), jumps to the next address.
+     */
+    void endInsn() {
+        if (flowEnded || unit.fallsIntoNext(index)) {
+            return;
+        }
+        long next = pc() + 4;
+        addCount(index + 1 - blockStart);
+        jump(next, unit.indexOf(next));
+        flowEnded = true;
     }
 
     /** Leaves through a register branch; the target is in {@link #TEMP_B}. */
@@ -569,13 +589,8 @@ public final class BytecodeEmitter implements Opcodes {
         }
     }
 
-    /** After the last instruction: fall through to the next address, then the exit stubs and fault handlers. */
+    /** After the last instruction ({@link #endInsn} has left the body): the exit stubs and fault handlers. */
     long[] epilogue(String faultType, String memoryFaultType, String codeModifiedType) {
-        if (!flowEnded) {
-            addCount(unit.length() - blockStart);
-            setCia(unit.pc(unit.length() - 1));
-            mv.visitJumpInsn(GOTO, exitStub(unit.endPc()));
-        }
         mv.visitLabel(bodyEnd);
         // Every exit writes the same registers back: one shared sequence, each stub only naming its target and
         // exit code, keeps a unit with many exits small enough for HotSpot to compile (see codeLength).

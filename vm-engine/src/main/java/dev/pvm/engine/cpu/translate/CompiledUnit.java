@@ -25,6 +25,11 @@ public abstract class CompiledUnit {
     long realStart;
     final long mode;
     final int length;
+    /**
+     * The address ranges the unit's code covers, as offsets from {@link #startPc}: pairs of start (inclusive)
+     * and end (exclusive) ({@link TranslationUnit#segments}).
+     */
+    final long[] segments;
     /** Target address of each direct exit. */
     final long[] exitPcs;
     /** Chain slots: the successor through each direct exit, or null until first taken. */
@@ -40,6 +45,7 @@ public abstract class CompiledUnit {
         this.startPc = info.startPc();
         this.mode = info.mode();
         this.length = info.length();
+        this.segments = info.segments();
         this.exitPcs = info.exitPcs();
         this.chained = new CompiledUnit[exitPcs.length];
     }
@@ -70,6 +76,6 @@ public abstract class CompiledUnit {
     }
 
     /** What the generated constructor passes up. */
-    public record UnitInfo(long startPc, long mode, int length, long[] exitPcs) {
+    public record UnitInfo(long startPc, long mode, int length, long[] segments, long[] exitPcs) {
     }
 }

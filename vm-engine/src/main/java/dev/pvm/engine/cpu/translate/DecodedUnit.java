@@ -15,8 +15,9 @@ import dev.pvm.engine.memory.GuestMemoryAccessException;
  * entries, so that the executor translates it once it is hot ({@link TranslatorExecutor#translateAfter}).
  *
  * <p>It is cached, keyed and invalidated like a translated unit: a store into its code marks it invalid, and
- * it then stops after the storing instruction. It follows fall-through and forward branches inside itself; a
- * backward branch leaves it, so a loop head becomes an entry of its own, counted on every iteration.
+ * it then stops after the storing instruction. It follows fall-through and branches to higher addresses inside
+ * itself; a branch to a lower address leaves it, so a loop head becomes an entry of its own, counted on every
+ * iteration.
  *
  * <p>Rows whose semantics decode ahead ({@link Semantics#decode}) run from their decoded form, with the operands
  * extracted when the unit was built; the others from the word.
@@ -24,14 +25,27 @@ import dev.pvm.engine.memory.GuestMemoryAccessException;
 final class DecodedUnit extends CompiledUnit {
 
     private final int[] words;
+    private final long[] pcs;
+    /**
+     * By word offset from the entry, the layout index of the instruction there plus 1, or 0 where the unit holds
+     * none (its code lies within {@link BlockScanner#WINDOW} bytes above the entry): branches find targets here.
+     */
+    private final char[] indexByWord;
     /** Each instruction's decoded form, or null where its row runs from the word. */
     private final DecodedInsn[] decoded;
     private int entries;
 
     /** @param semantics the interpreter's semantics for each of the unit's rows */
     DecodedUnit(TranslationUnit unit, Semantics[] semantics) {
-        super(null, semantics, new UnitInfo(unit.startPc(), unit.mode(), unit.length(), new long[0]));
+        super(null, semantics, new UnitInfo(unit.startPc(), unit.mode(), unit.length(), unit.segments(),
+                new long[0]));
         this.words = unit.words();
+        this.pcs = unit.pcs();
+        long last = java.util.Arrays.stream(pcs).max().orElseThrow();
+        this.indexByWord = new char[(int) ((last - startPc) >>> 2) + 1];
+        for (int i = 0; i < pcs.length; i++) {
+            indexByWord[(int) ((pcs[i] - startPc) >>> 2)] = (char) (i + 1);
+        }
         this.decoded = new DecodedInsn[words.length];
         for (int i = 0; i < words.length; i++) {
             decoded[i] = semantics[i].decode(words[i]);
@@ -71,13 +85,16 @@ final class DecodedUnit extends CompiledUnit {
                 if (!valid || done >= remaining) {
                     return CompiledUnitExits.INDIRECT;
                 }
-                if (nia == next && i + 1 < length) {
+                if (nia == next && i + 1 < length && pcs[i + 1] == next) {
                     i++;
-                } else if (Long.compareUnsigned(nia, pc) > 0 && Long.compareUnsigned(nia - startPc, 4L * length) < 0
-                        && (nia & 3) == 0) {
-                    i = (int) ((nia - startPc) >>> 2);
                 } else {
-                    return CompiledUnitExits.INDIRECT;
+                    long word = (nia - startPc) >>> 2;
+                    int j = Long.compareUnsigned(nia, pc) > 0 && (nia & 3) == 0 && word < indexByWord.length
+                            ? indexByWord[(int) word] - 1 : -1;
+                    if (j < 0) {
+                        return CompiledUnitExits.INDIRECT;
+                    }
+                    i = j;
                 }
                 pc = nia;
             }

@@ -55,7 +55,8 @@ public final class TranslationCache {
 
     /**
      * Adds a unit fetched from real address {@code real} and records the real pages it covers (a relocated unit
-     * never crosses a page: {@link BlockScanner} stops there).
+     * never leaves its entry's page: {@link BlockScanner} stops there, so its ranges are as contiguous in real
+     * memory as in effective addresses).
      */
     public void put(CompiledUnit unit, long real, CodePages pages) {
         if (size * 2 >= units.length) {
@@ -63,29 +64,35 @@ public final class TranslationCache {
         }
         unit.realStart = real;
         insert(unit);
-        long start = real;
-        long end = start + 4L * unit.length();
-        for (long p = start >>> CodePageMap.PAGE_SHIFT; p <= (end - 1) >>> CodePageMap.PAGE_SHIFT; p++) {
-            byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(unit);
+        onPages(unit, pages);
+    }
+
+    /** Lists {@code unit} under every real page its code ranges touch, and marks those ranges as code. */
+    private void onPages(CompiledUnit unit, CodePages pages) {
+        for (int s = 0; s < unit.segments.length; s += 2) {
+            long start = unit.realStart + unit.segments[s];
+            long end = unit.realStart + unit.segments[s + 1];
+            for (long p = start >>> CodePageMap.PAGE_SHIFT; p <= (end - 1) >>> CodePageMap.PAGE_SHIFT; p++) {
+                List<CompiledUnit> onPage = byPage.computeIfAbsent(p, k -> new ArrayList<>());
+                if (onPage.isEmpty() || onPage.getLast() != unit) {
+                    onPage.add(unit);
+                }
+            }
+            pages.markCode(start, end);
         }
-        pages.markCode(start, end);
     }
 
     /**
      * Puts {@code next} where {@code old} is (same address, mode and real address: a decoded unit's translation),
-     * on the same pages.
+     * listed on the pages its own ranges cover.
      */
-    public void replace(CompiledUnit old, CompiledUnit next) {
+    public void replace(CompiledUnit old, CompiledUnit next, CodePages pages) {
         int mask = units.length - 1;
         for (int i = hash(old.startPc, mask); units[i] != null; i = (i + 1) & mask) {
             if (units[i] == old) {
                 next.realStart = old.realStart;
                 units[i] = next;
-                long end = old.realStart + 4L * old.length();
-                for (long p = old.realStart >>> CodePageMap.PAGE_SHIFT; p <= (end - 1) >>> CodePageMap.PAGE_SHIFT;
-                        p++) {
-                    byPage.computeIfAbsent(p, k -> new ArrayList<>()).add(next);
-                }
+                onPages(next, pages);
                 return;
             }
         }

@@ -322,7 +322,7 @@ public final class TranslatorExecutor implements CpuExecutor {
         if (u == null) {
             return d;
         }
-        cache.replace(d, u);
+        cache.replace(d, u, pages);
         d.valid = false;
         return u;
     }

@@ -21,21 +21,23 @@ class ControlFlowTest {
     }
 
     @Test
-    void scannerKeepsALoopInsideOneUnit() {
+    void scannerKeepsALoopInsideTheUnitOfItsHead() {
         try (GuestFixture f = new GuestFixture(ExecutionMode.INTERPRETER, false)) {
             countingLoop(f);
-            TranslationUnit u = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory))
-                    .scan(f.cpu, GuestFixture.CODE, BlockScanner.MAX_INSNS);
-            // The unit runs through the conditional back edge to the illegal word after the loop.
-            assertThat(u.length()).isEqualTo(6);
-            assertThat(u.internal()[4]).isEqualTo(3);
-            assertThat(u.leaders()).containsExactly(true, false, false, true, false, true);
+            BlockScanner scanner = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory));
+            // From the start: up to the loop head, which starts a unit of its own.
+            assertThat(scanner.scan(f.cpu, GuestFixture.CODE, BlockScanner.MAX_INSNS).length()).isEqualTo(3);
+            // From the head: through the conditional back edge to the illegal word after the loop.
+            TranslationUnit u = scanner.scan(f.cpu, GuestFixture.CODE + 12, BlockScanner.MAX_INSNS);
+            assertThat(u.length()).isEqualTo(3);
+            assertThat(u.internal()[1]).isEqualTo(0);
+            assertThat(u.leaders()).containsExactly(true, false, true);
         }
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
-    void loopRunsAsOneUnitAndMatchesTheInterpreter(boolean le) {
+    void loopRunsInsideOneUnitAndMatchesTheInterpreter(boolean le) {
         Differential.compare(le, "counting loop", ControlFlowTest::countingLoop);
         try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
             countingLoop(f);
@@ -43,7 +45,7 @@ class ControlFlowTest {
             assertThat(f.cpu.gpr[3]).isEqualTo(3000);
             assertThat(f.cpu.gpr[5]).isEqualTo(3001);
             assertThat(f.cpu.instructions).isEqualTo(3 + 2 * 1000 + 1);
-            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(1);
+            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(2); // the set-up, the loop
         }
     }
 
@@ -59,6 +61,111 @@ class ControlFlowTest {
             assertThat(f.cpu.pendingInterrupt).isNull();
             f.run(100_000);
             assertThat(f.cpu.gpr[3]).isEqualTo(3000);
+        }
+    }
+
+    /**
+     * 100 iterations of an if/else: r3 += 5 on even i, 3 on odd, the odd arm jumping over the even one to the
+     * join (GCC's shape), with the loop entered through a jump to its test (bdnz) at the bottom.
+     */
+    private static void ifElseLoop(GuestFixture f) {
+        long c = f.next();
+        long test = c + 52;
+        long loop = c + 20;
+        long even = c + 40;
+        long join = c + 44;
+        f.code("addi r3,0,0", "addi r4,0,101", "mtspr 9,r4", "addi r5,0,0", "b " + test);
+        f.code("andi. r6,r5,1", "bc 12,2," + even, "addi r3,r3,3", "addi r8,r3,0", "b " + join);
+        f.code("addi r3,r3,5");
+        f.code("addi r5,r5,1", "addi r9,r5,0");
+        f.code("bc 16,0," + loop, "addi r7,r3,0");
+        assertThat(f.next()).isEqualTo(test + 8);
+    }
+
+    @Test
+    void scannerFollowsJumpsAndLaysTheRegionOutInRuns() {
+        try (GuestFixture f = new GuestFixture(ExecutionMode.INTERPRETER, false)) {
+            ifElseLoop(f);
+            BlockScanner scanner = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory));
+            long c = GuestFixture.CODE;
+            // From the start: the jump to the test is followed, but the loop head the test branches back to is
+            // a unit of its own, so the loop is not translated twice.
+            assertThat(scanner.scan(f.cpu, c, BlockScanner.MAX_INSNS).pcs())
+                    .containsExactly(c, c + 4, c + 8, c + 12, c + 16, c + 52, c + 56);
+
+            TranslationUnit u = scanner.scan(f.cpu, c + 20, BlockScanner.MAX_INSNS);
+            // From the loop head: its run to the jump to the join; the join and the test, up to the illegal word
+            // after the loop; the even arm, which falls into the join laid out before it.
+            assertThat(u.pcs()).containsExactly(c + 20, c + 24, c + 28, c + 32, c + 36, c + 44, c + 48, c + 52,
+                    c + 56, c + 40);
+            assertThat(u.internal()[1]).isEqualTo(9); // beq even
+            assertThat(u.internal()[4]).isEqualTo(5); // b join
+            assertThat(u.internal()[7]).isEqualTo(0); // bdnz loop
+            assertThat(u.fallsIntoNext(8)).isFalse();
+            assertThat(u.fallsIntoNext(9)).isFalse();
+            assertThat(u.leaders()).containsExactly(true, false, true, false, false, true, false, false, true, true);
+            assertThat(u.segments()).containsExactly(0, 20, 24, 40, 20, 24);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aLoopWithAnIfElseRunsAsOneUnitAndMatchesTheInterpreter(boolean le) {
+        Differential.compare(le, "if/else loop", ControlFlowTest::ifElseLoop);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+            ifElseLoop(f);
+            f.run(100_000);
+            assertThat(f.cpu.gpr[3]).isEqualTo(50 * 5 + 50 * 3);
+            assertThat(f.cpu.gpr[7]).isEqualTo(400);
+            // Set-up and the first test; per even i 6 instructions, per odd i 8; the copy after the loop.
+            assertThat(f.cpu.instructions).isEqualTo(5 + 1 + 50 * 6 + 50 * 8 + 1);
+        }
+    }
+
+    @Test
+    void aRegionsLoopLeavesAtTheBudgetAndResumes() {
+        // Both of the loop's paths pass a jump backward in layout order (the even arm's fall-through into the
+        // join laid out before it, the test's branch to the loop head), each checking the budget.
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            ifElseLoop(f);
+            int slices = 0;
+            while (f.cpu.pendingInterrupt == null && slices < 1000) {
+                long n = f.run(7);
+                if (f.cpu.pendingInterrupt == null) {
+                    // The budget is checked once per iteration: a slice overshoots it by less than one iteration.
+                    assertThat(n).isBetween(7L, 7L + 8);
+                }
+                slices++;
+            }
+            assertThat(slices).isGreaterThan(40);
+            assertThat(f.cpu.gpr[7]).isEqualTo(400);
+            assertThat(f.cpu.instructions).isEqualTo(5 + 1 + 50 * 6 + 50 * 8 + 1);
+        }
+    }
+
+    @Test
+    void aFaultInALaterRunOfARegionLeavesPreciseState() {
+        // The load faults in the run the jump leads to, laid out after the entry's run but at a higher address.
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, "fault after a jump", f -> {
+                long c = f.next();
+                f.code("addi r3,0,1", "addis r5,0,0x4000", "b " + (c + 16), "addi r3,0,99");
+                f.code("addi r4,0,2", "ld r6,8(r5)", "addi r7,0,9");
+            });
+        }
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            long c = f.next();
+            f.code("addi r3,0,1", "addis r5,0,0x4000", "b " + (c + 16), "addi r3,0,99");
+            f.code("addi r4,0,2", "ld r6,8(r5)", "addi r7,0,9");
+            f.cpu.gpr[7] = 77;
+            assertThat(f.run(1000)).isEqualTo(4);
+            assertThat(f.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.MachineCheck.class);
+            assertThat(f.cpu.cia).isEqualTo(c + 20);
+            assertThat(f.cpu.nia).isEqualTo(c + 24);
+            assertThat(f.cpu.gpr[3]).isEqualTo(1);
+            assertThat(f.cpu.gpr[4]).isEqualTo(2);
+            assertThat(f.cpu.gpr[7]).isEqualTo(77);
+            assertThat(f.cpu.instructions).isEqualTo(4);
         }
     }
 
@@ -246,7 +353,7 @@ class ControlFlowTest {
             f.run(10_000);
             assertThat(f.cpu.gpr[6]).isEqualTo(100);
             assertThat(((TranslatorExecutor) f.executor).cache().invalidations()).isZero();
-            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(1);
+            assertThat(((TranslatorExecutor) f.executor).translatedUnits()).isEqualTo(2); // the set-up, the loop
         }
     }
 

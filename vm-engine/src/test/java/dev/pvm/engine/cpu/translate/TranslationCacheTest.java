@@ -16,9 +16,15 @@ class TranslationCacheTest {
     private static final long LE_MODE = Msr.SF | Msr.LE;
     private static final long BE_MODE = Msr.SF;
 
-    /** A unit that is never run: only its address, mode and length matter here. */
+    /** A unit that is never run, of {@code length} consecutive instructions: only its address ranges matter. */
     private static CompiledUnit unit(long pc, long mode, int length) {
-        return new CompiledUnit(null, new Semantics[0], new CompiledUnit.UnitInfo(pc, mode, length, new long[0])) {
+        return unit(pc, mode, length, new long[] {0, 4L * length});
+    }
+
+    /** A unit covering {@code segments} (pairs of offsets from {@code pc}: start, end). */
+    private static CompiledUnit unit(long pc, long mode, int length, long[] segments) {
+        return new CompiledUnit(null, new Semantics[0],
+                new CompiledUnit.UnitInfo(pc, mode, length, segments, new long[0])) {
             @Override
             public int run(CpuState cpu, long remaining) {
                 throw new UnsupportedOperationException();
@@ -85,6 +91,24 @@ class TranslationCacheTest {
 
         pages.written(0x3000, 8); // no code there
         assertThat(cache.invalidations()).isEqualTo(1);
+    }
+
+    @Test
+    void aRegionIsInvalidatedByAWriteToAnyOfItsRangesAndOnlyThere() {
+        TranslationCache cache = new TranslationCache();
+        CodePageMap pages = new CodePageMap(1 << 20, cache::invalidatePage);
+        // Entered at 0x3010; its loop head lies before the entry (0x2ff0..0x3000, on page 2), a run on page 4.
+        CompiledUnit region = unit(0x3010, LE_MODE, 12, new long[] {0, 0x10, -0x20, -0x10, 0x1000, 0x1010});
+        cache.put(region, region.startPc(), pages);
+        assertThat(pages.holdsCode(2)).isTrue();
+        assertThat(pages.holdsCode(3)).isTrue();
+        assertThat(pages.holdsCode(4)).isTrue();
+
+        pages.written(0x3800, 8); // page 3, but between the ranges
+        assertThat(region.valid()).isTrue();
+        pages.written(0x2ff4, 4);
+        assertThat(region.valid()).isFalse();
+        assertThat(cache.get(0x3010, LE_MODE, 0x3010)).isNull();
     }
 
     @Test
