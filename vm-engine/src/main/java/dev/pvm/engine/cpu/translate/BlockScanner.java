@@ -103,19 +103,19 @@ public final class BlockScanner {
                     break;
                 }
                 InsnPattern row = decoder.table().pattern(id);
-                systemCall = row.mnemonic().equals("SC");
-                if (systemCall && !words.isEmpty()) {
-                    systemCall = false;
+                boolean sc = row.mnemonic().equals("SC");
+                if (sc && !words.isEmpty()) {
                     break;
                 }
                 index.put(a, words.size());
                 words.add(w);
                 rows.add(row);
                 pcs.add(a);
-                long target = isBranch(row) ? directTarget(row, w, a) : -1;
-                if (systemCall) {
+                if (sc) {
+                    systemCall = true; // alone in its unit
                     break;
                 }
+                long target = isBranch(row) ? directTarget(row, w, a) : -1;
                 if (endsUnit(row, w)) {
                     if (target != -1) {
                         work.addFirst(target); // an unconditional jump: its target laid out next
