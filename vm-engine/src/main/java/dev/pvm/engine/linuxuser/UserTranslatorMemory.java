@@ -28,6 +28,6 @@ final class UserTranslatorMemory implements TranslatorMemory {
         if (pages == null) {
             throw new IllegalStateException("codePages first: stores check them");
         }
-        return new UserTranslatorRuntime(space, pages, storage);
+        return UserTranslatorRuntime.of(space, pages, storage);
     }
 }

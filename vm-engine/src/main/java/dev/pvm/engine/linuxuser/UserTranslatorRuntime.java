@@ -2,8 +2,6 @@ package dev.pvm.engine.linuxuser;
 
 import static dev.pvm.engine.linuxuser.UserAddressSpace.PAGE_SHIFT;
 import static dev.pvm.engine.linuxuser.UserAddressSpace.PAGE_SIZE;
-import static dev.pvm.engine.linuxuser.UserAddressSpace.PROT_READ;
-import static dev.pvm.engine.linuxuser.UserAddressSpace.STORE_INLINE;
 
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.interp.StorageAccess;
@@ -20,17 +18,33 @@ import java.nio.ByteOrder;
 
 /**
  * The memory entry points of code translated for a Linux process (ADR 0003: "the translator can inline the
- * same check"): the guest address inside the space, the page byte of the first and last byte allowing the
- * access, then one host access at guest address = host offset. For stores the page byte's
- * {@link UserAddressSpace#STORE_INLINE} bit folds write permission, "no translated code here" and "not
- * journaling" into one test.
+ * same check"): one compare of the access's last page against the {@link PageTable} tag of its first (inside
+ * the space, not crossing a page, allowed), then one host access at guest address = host offset. A page's store
+ * tag follows {@link UserAddressSpace#STORE_INLINE}, which folds write permission, "no translated code here" and
+ * "not journaling" into one bit.
  *
  * <p>Anything else (no permission, outside the space, a code page, lockstep's journal) takes the
  * interpreter's {@link StorageAccess} over the tracking view, which raises the same fault the interpreter
  * would (the runner's SIGSEGV) and invalidates translations a store overwrites; a store that would overwrite
  * translated code leaves the unit first ({@link CodeModifiedSignal}).
+ *
+ * <p>JUSTIFICATION (a record): HotSpot trusts a record's final fields as constants, and each unit loads its
+ * runtime as a constant (its class data), so the host addresses and the mask below are folded into the unit's
+ * machine code as immediates instead of values that occupy registers (or stack slots) across a loop.
+ *
+ * @param host         the space's host reservation (accesses without {@link HostAddressAccess})
+ * @param base         the host address of guest address 0
+ * @param loadTags     the {@link PageTable}'s load tags
+ * @param loadTagBase  their host address
+ * @param storeTags    its store tags
+ * @param storeTagBase their host address
+ * @param pageMask     page numbers to tag indexes: the table's size minus one
+ * @param code         the code pages a slow-path store checks
+ * @param storage      the slow path
  */
-public final class UserTranslatorRuntime implements UnitMemory {
+public record UserTranslatorRuntime(MemorySegment host, long base, MemorySegment loadTags, long loadTagBase,
+        MemorySegment storeTags, long storeTagBase, long pageMask, CodePages code, StorageAccess storage)
+        implements UnitMemory {
 
     private static final ValueLayout.OfShort SHORT_BE =
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -46,87 +60,78 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     private static final boolean RAW = HostAddressAccess.ENABLED;
 
-    private final MemorySegment host;
-    /** The host address of guest address 0. */
-    private final long base;
-    /** The host address of the page table's byte for guest page 0 (see {@link PageTable}). */
-    private final long pageBytes;
-    private final MemorySegment pages;
-    /** Address bits no guest address has (at and above the space's size). */
-    private final long outside;
-    private final CodePages code;
-    private final StorageAccess storage;
-
-    UserTranslatorRuntime(UserAddressSpace space, CodePages code, StorageAccess storage) {
-        this.host = space.host();
-        this.base = host.address();
-        this.pageBytes = space.pageTable().hostAddress();
-        this.pages = space.pageTable().segment();
-        this.outside = -1L << space.addressBits();
-        this.code = code;
-        this.storage = storage;
-    }
-
-    /** The page byte of {@code ea}, which the caller has checked lies inside the space. */
-    private int page(long ea) {
-        return RAW ? HostAddressAccess.getByte(pageBytes + (ea >>> PAGE_SHIFT))
-                : pages.get(ValueLayout.JAVA_BYTE, ea >>> PAGE_SHIFT);
+    /** The entry points of code translated for {@code space}. */
+    static UserTranslatorRuntime of(UserAddressSpace space, CodePages code, StorageAccess storage) {
+        PageTable table = space.pageTable();
+        return new UserTranslatorRuntime(space.host(), space.host().address(), table.loadTags(),
+                table.loadTags().address(), table.storeTags(), table.storeTags().address(), table.pages() - 1, code,
+                storage);
     }
 
     /**
-     * Whether {@code size} bytes at {@code ea} lie in the space, within one page whose byte has {@code need}. An
-     * access that crosses a page (rare: only unaligned ones can) takes the slow path, so the fast path looks one
-     * page byte up, not two.
+     * Whether {@code size} bytes at {@code ea} lie inside the space, within one page whose tag in {@code tags}
+     * (at host address {@code tagBase}) lets translated code access it directly: one load and one compare
+     * ({@link PageTable} says why that suffices).
      */
-    private boolean inline(long ea, int size, int need) {
-        return (ea & outside) == 0 && (ea & (PAGE_SIZE - 1)) <= PAGE_SIZE - size
-                && (page(ea) & need) != 0;
+    private boolean inline(long ea, int size, long tagBase, MemorySegment tags) {
+        long index = (ea >>> PAGE_SHIFT) & pageMask;
+        long tag = RAW ? HostAddressAccess.getLong(tagBase + (index << 3))
+                : tags.getAtIndex(ValueLayout.JAVA_LONG, index);
+        return ((ea + size - 1) & -PAGE_SIZE) == tag;
+    }
+
+    private boolean loadInline(long ea, int size) {
+        return inline(ea, size, loadTagBase, loadTags);
+    }
+
+    private boolean storeInline(long ea, int size) {
+        return inline(ea, size, storeTagBase, storeTags);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load8(CpuState cpu, long ea) {
-        return (ea & outside) == 0 && (page(ea) & PROT_READ) != 0
+        return loadInline(ea, 1)
                 ? (RAW ? HostAddressAccess.getByte(base + ea) : host.get(ValueLayout.JAVA_BYTE, ea)) & 0xff
                 : storage.load8(cpu, ea);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16be(CpuState cpu, long ea) {
-        return inline(ea, 2, PROT_READ)
+        return loadInline(ea, 2)
                 ? (RAW ? Short.reverseBytes(HostAddressAccess.getShort(base + ea)) : host.get(SHORT_BE, ea)) & 0xffff
                 : OrderedStorage.load16(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load16le(CpuState cpu, long ea) {
-        return inline(ea, 2, PROT_READ)
+        return loadInline(ea, 2)
                 ? (RAW ? HostAddressAccess.getShort(base + ea) : host.get(SHORT_LE, ea)) & 0xffff
                 : OrderedStorage.load16(storage, cpu, ea, false);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32be(CpuState cpu, long ea) {
-        return inline(ea, 4, PROT_READ)
+        return loadInline(ea, 4)
                 ? (RAW ? Integer.reverseBytes(HostAddressAccess.getInt(base + ea)) : host.get(INT_BE, ea))
                 : OrderedStorage.load32(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public int load32le(CpuState cpu, long ea) {
-        return inline(ea, 4, PROT_READ) ? (RAW ? HostAddressAccess.getInt(base + ea) : host.get(INT_LE, ea))
+        return loadInline(ea, 4) ? (RAW ? HostAddressAccess.getInt(base + ea) : host.get(INT_LE, ea))
                 : OrderedStorage.load32(storage, cpu, ea, false);
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64be(CpuState cpu, long ea) {
-        return inline(ea, 8, PROT_READ)
+        return loadInline(ea, 8)
                 ? (RAW ? Long.reverseBytes(HostAddressAccess.getLong(base + ea)) : host.get(LONG_BE, ea))
                 : OrderedStorage.load64(storage, cpu, ea, true);
     }
 
     @HelperEffect(Effect.MEMORY)
     public long load64le(CpuState cpu, long ea) {
-        return inline(ea, 8, PROT_READ) ? (RAW ? HostAddressAccess.getLong(base + ea) : host.get(LONG_LE, ea))
+        return loadInline(ea, 8) ? (RAW ? HostAddressAccess.getLong(base + ea) : host.get(LONG_LE, ea))
                 : OrderedStorage.load64(storage, cpu, ea, false);
     }
 
@@ -143,7 +148,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store8(CpuState cpu, long ea, long value) {
-        if ((ea & outside) == 0 && (page(ea) & STORE_INLINE) != 0) {
+        if (storeInline(ea, 1)) {
             if (RAW) {
                 HostAddressAccess.putByte(base + ea, (byte) value);
             } else {
@@ -156,7 +161,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store16be(CpuState cpu, long ea, long value) {
-        if (inline(ea, 2, STORE_INLINE)) {
+        if (storeInline(ea, 2)) {
             if (RAW) {
                 HostAddressAccess.putShort(base + ea, Short.reverseBytes((short) value));
             } else {
@@ -169,7 +174,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store16le(CpuState cpu, long ea, long value) {
-        if (inline(ea, 2, STORE_INLINE)) {
+        if (storeInline(ea, 2)) {
             if (RAW) {
                 HostAddressAccess.putShort(base + ea, (short) value);
             } else {
@@ -182,7 +187,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store32be(CpuState cpu, long ea, long value) {
-        if (inline(ea, 4, STORE_INLINE)) {
+        if (storeInline(ea, 4)) {
             if (RAW) {
                 HostAddressAccess.putInt(base + ea, Integer.reverseBytes((int) value));
             } else {
@@ -195,7 +200,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store32le(CpuState cpu, long ea, long value) {
-        if (inline(ea, 4, STORE_INLINE)) {
+        if (storeInline(ea, 4)) {
             if (RAW) {
                 HostAddressAccess.putInt(base + ea, (int) value);
             } else {
@@ -208,7 +213,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store64be(CpuState cpu, long ea, long value) {
-        if (inline(ea, 8, STORE_INLINE)) {
+        if (storeInline(ea, 8)) {
             if (RAW) {
                 HostAddressAccess.putLong(base + ea, Long.reverseBytes(value));
             } else {
@@ -221,7 +226,7 @@ public final class UserTranslatorRuntime implements UnitMemory {
 
     @HelperEffect(Effect.MEMORY)
     public void store64le(CpuState cpu, long ea, long value) {
-        if (inline(ea, 8, STORE_INLINE)) {
+        if (storeInline(ea, 8)) {
             if (RAW) {
                 HostAddressAccess.putLong(base + ea, value);
             } else {

@@ -33,8 +33,8 @@ public final class BlockTranslator implements Opcodes {
 
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final String UNIT_NAME = Type.getInternalName(CompiledUnit.class).replace("CompiledUnit", "Unit");
-    private static final String INIT_DESC = MethodType.methodType(void.class, UnitMemory.class,
-            Semantics[].class, CompiledUnit.UnitInfo.class).toMethodDescriptorString();
+    private static final String INIT_DESC = MethodType.methodType(void.class, Semantics[].class,
+            CompiledUnit.UnitInfo.class).toMethodDescriptorString();
 
     /**
      * HotSpot's HugeMethodLimit: with {@code DontCompileHugeMethods} (on by default) a method with more bytecode
@@ -156,7 +156,6 @@ public final class BlockTranslator implements Opcodes {
         init.visitVarInsn(ALOAD, 0);
         init.visitVarInsn(ALOAD, 1);
         init.visitVarInsn(ALOAD, 2);
-        init.visitVarInsn(ALOAD, 3);
         init.visitMethodInsn(INVOKESPECIAL, BytecodeEmitter.BASE, "<init>", INIT_DESC, false);
         init.visitInsn(RETURN);
         init.visitMaxs(0, 0);
@@ -181,13 +180,13 @@ public final class BlockTranslator implements Opcodes {
         }
         byte[] bytes = cw.toByteArray(); // MethodTooLargeException propagates: the executor retries shorter
         try {
-            Class<?> c = LOOKUP.defineHiddenClass(bytes, true).lookupClass();
+            Class<?> c = LOOKUP.defineHiddenClassWithClassData(bytes, runtime, true).lookupClass();
             CompiledUnit.UnitInfo info = new CompiledUnit.UnitInfo(unit.startPc(), unit.mode(), unit.length(),
                     unit.segments(), exits);
             CompiledUnit compiled = (CompiledUnit) MethodHandles.privateLookupIn(c, LOOKUP)
-                    .findConstructor(c, MethodType.methodType(void.class, UnitMemory.class, Semantics[].class,
+                    .findConstructor(c, MethodType.methodType(void.class, Semantics[].class,
                             CompiledUnit.UnitInfo.class))
-                    .invoke(runtime, e.fallbacks(), info);
+                    .invoke(e.fallbacks(), info);
             translated++;
             return compiled;
         } catch (Throwable t) {

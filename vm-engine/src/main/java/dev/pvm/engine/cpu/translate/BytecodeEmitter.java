@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.objectweb.asm.ConstantDynamic;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -42,6 +44,10 @@ public final class BytecodeEmitter implements Opcodes {
     static final String CPU = "dev/pvm/engine/cpu/CpuState";
     static final String CPU_DESC = "L" + CPU + ";";
     static final String UNIT_MEMORY = Type.getInternalName(UnitMemory.class);
+    /** {@code MethodHandles.classData}: the bootstrap of the unit's runtime constant. */
+    private static final Handle CLASS_DATA = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
+            "classData", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;",
+            false);
     static final String OPS = Type.getInternalName(TranslatedOps.class);
     static final String BASE = Type.getInternalName(CompiledUnit.class);
     static final String SEMANTICS = Type.getInternalName(Semantics.class);
@@ -50,7 +56,7 @@ public final class BytecodeEmitter implements Opcodes {
     private static final int THIS = 0;
     private static final int CPU_SLOT = 1;
     private static final int REMAINING = 2;
-    private static final int RT_SLOT = 4;
+    // Slot 4 is free (the runtime is a constant, not a local).
     private static final int COUNT = 5;
     private static final int POS = 7;
     private static final int CR = 8;
@@ -67,6 +73,8 @@ public final class BytecodeEmitter implements Opcodes {
     private final MethodVisitor mv;
     /** The unit memory's final class: calls name it so HotSpot binds them statically and inlines them. */
     private final String rt;
+    /** The unit's runtime: its class data, as a dynamic constant. */
+    private final ConstantDynamic runtimeConstant;
     private final TranslationUnit unit;
     private final boolean[] gprInLocal;
     /** What goes back to {@code CpuState} when registers are spilled: what the inline code may write. */
@@ -126,6 +134,7 @@ public final class BytecodeEmitter implements Opcodes {
         this.mv = mv;
         this.spilled = spilled;
         this.rt = Type.getInternalName(unitMemory);
+        this.runtimeConstant = new ConstantDynamic("_", "L" + rt + ";", CLASS_DATA);
         this.unit = unit;
         this.gprInLocal = gprInLocal.clone();
         this.blockLabels = new Label[unit.length()];
@@ -279,7 +288,11 @@ public final class BytecodeEmitter implements Opcodes {
     /** Pushes the runtime and the CPU: the first arguments of a {@link UnitMemory} entry point. */
     public void beginMemoryAccess() {
         markFaultPoint();
-        mv.visitVarInsn(ALOAD, RT_SLOT);
+        // The runtime is the hidden class's class data, loaded as a dynamic constant at every access (not kept in
+        // a local, which an on-stack-replacement compile would see as an unknown value): HotSpot folds it, and
+        // the final fields of a record runtime (the fast path's host addresses and masks) become immediates
+        // instead of values that hold registers across the unit.
+        mv.visitLdcInsn(runtimeConstant);
         mv.visitVarInsn(ALOAD, CPU_SLOT);
     }
 
@@ -406,10 +419,6 @@ public final class BytecodeEmitter implements Opcodes {
     /** Entry: registers into locals, counters to zero. */
     void prologue() {
         mv.visitCode();
-        mv.visitVarInsn(ALOAD, THIS);
-        mv.visitFieldInsn(GETFIELD, BASE, "rt", "L" + UNIT_MEMORY + ";");
-        mv.visitTypeInsn(CHECKCAST, rt);
-        mv.visitVarInsn(ASTORE, RT_SLOT);
         mv.visitInsn(LCONST_0);
         mv.visitVarInsn(LSTORE, COUNT);
         mv.visitInsn(ICONST_0);

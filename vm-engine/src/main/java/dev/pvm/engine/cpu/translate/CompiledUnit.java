@@ -2,7 +2,6 @@ package dev.pvm.engine.cpu.translate;
 
 import dev.pvm.engine.cpu.CpuState;
 import dev.pvm.engine.cpu.interp.Semantics;
-import dev.pvm.engine.cpu.runtime.UnitMemory;
 
 /**
  * A translated unit: the superclass of every generated hidden class, which implements {@link #run}. It also
@@ -12,8 +11,6 @@ import dev.pvm.engine.cpu.runtime.UnitMemory;
  */
 public abstract class CompiledUnit {
 
-    /** The memory entry points; generated code casts it to its final class and copies it into a local. */
-    protected final UnitMemory rt;
     /** The interpreter's semantics for the instructions this unit does not inline, by fallback index. */
     protected final Semantics[] fallbacks;
 
@@ -39,8 +36,7 @@ public abstract class CompiledUnit {
     /** False once guest code under the unit was written; slots holding it are then looked up again. */
     boolean valid = true;
 
-    protected CompiledUnit(UnitMemory rt, Semantics[] fallbacks, UnitInfo info) {
-        this.rt = rt;
+    protected CompiledUnit(Semantics[] fallbacks, UnitInfo info) {
         this.fallbacks = fallbacks;
         this.startPc = info.startPc();
         this.mode = info.mode();

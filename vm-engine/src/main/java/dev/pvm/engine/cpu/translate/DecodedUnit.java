@@ -37,7 +37,7 @@ final class DecodedUnit extends CompiledUnit {
 
     /** @param semantics the interpreter's semantics for each of the unit's rows */
     DecodedUnit(TranslationUnit unit, Semantics[] semantics) {
-        super(null, semantics, new UnitInfo(unit.startPc(), unit.mode(), unit.length(), unit.segments(),
+        super(semantics, new UnitInfo(unit.startPc(), unit.mode(), unit.length(), unit.segments(),
                 new long[0]));
         this.words = unit.words();
         this.pcs = unit.pcs();

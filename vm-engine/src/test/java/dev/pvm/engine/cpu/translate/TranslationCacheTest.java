@@ -23,7 +23,7 @@ class TranslationCacheTest {
 
     /** A unit covering {@code segments} (pairs of offsets from {@code pc}: start, end). */
     private static CompiledUnit unit(long pc, long mode, int length, long[] segments) {
-        return new CompiledUnit(null, new Semantics[0],
+        return new CompiledUnit(new Semantics[0],
                 new CompiledUnit.UnitInfo(pc, mode, length, segments, new long[0])) {
             @Override
             public int run(CpuState cpu, long remaining) {
