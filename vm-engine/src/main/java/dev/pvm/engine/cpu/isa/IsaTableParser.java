@@ -670,10 +670,27 @@ final class IsaTableParser {
         currentGroup = -1;
     }
 
+    /** The primary opcode's bits (0-5): patterns that fix it to different values cannot overlap. */
+    private static final int PRIMARY_OPCODE = 0xfc00_0000;
+
+    /**
+     * Every pair of patterns that match a common word must be in one overlap group, the later one not shadowed.
+     * Each pattern is compared with the earlier ones of its primary opcode only (and with every earlier one if it
+     * leaves the opcode open, as every earlier pattern that does is compared with it): for the table's 807 rows
+     * that is 70,000 comparisons instead of 325,000 at every start.
+     */
     private void checkOverlaps() {
+        List<List<Integer>> byOpcode = new ArrayList<>();
+        for (int op = 0; op < 64; op++) {
+            byOpcode.add(new ArrayList<>());
+        }
+        List<Integer> open = new ArrayList<>();
+        List<Integer> all = new ArrayList<>();
         for (int j = 0; j < patterns.size(); j++) {
             InsnPattern b = patterns.get(j);
-            for (int i = 0; i < j; i++) {
+            boolean fixed = (b.fixedMask() & PRIMARY_OPCODE) == PRIMARY_OPCODE;
+            List<Integer> earlier = fixed ? mergeAscending(byOpcode.get(b.fixedBits() >>> 26), open) : all;
+            for (int i : earlier) {
                 InsnPattern a = patterns.get(i);
                 int common = a.fixedMask() & b.fixedMask();
                 if (((a.fixedBits() ^ b.fixedBits()) & common) != 0) {
@@ -692,7 +709,23 @@ final class IsaTableParser {
                             + ") comes first in the group and matches every word it does");
                 }
             }
+            (fixed ? byOpcode.get(b.fixedBits() >>> 26) : open).add(j);
+            all.add(j);
         }
+    }
+
+    /** Two ascending lists of pattern indexes as one, so the first conflict found is still the earliest row. */
+    private static List<Integer> mergeAscending(List<Integer> a, List<Integer> b) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        List<Integer> merged = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int k = 0;
+        while (i < a.size() || k < b.size()) {
+            merged.add(k == b.size() || (i < a.size() && a.get(i) < b.get(k)) ? a.get(i++) : b.get(k++));
+        }
+        return merged;
     }
 
     // ----------------------------------------------------------------------------------------- aliases
