@@ -16,10 +16,10 @@ final class RotateShiftEmitters implements Opcodes {
     static void bind(EmitterTable t) {
         t.bind("RLWINM", (e, row, i) -> {
             int ra = row.field("ra").raw(i);
-            e.loadGpr(row.field("rs").raw(i));
-            e.pushInt(row.field("sh").raw(i));
-            e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
-            e.pushLong(TranslatedOps.mask(row.field("mb").raw(i) + 32, row.field("me").raw(i) + 32));
+            int mb = row.field("mb").raw(i);
+            int me = row.field("me").raw(i);
+            rotateWord(e, row.field("rs").raw(i), row.field("sh").raw(i), mb, me);
+            e.pushLong(TranslatedOps.mask(mb + 32, me + 32));
             e.mv().visitInsn(LAND);
             e.storeGpr(ra);
             FixedPointEmitters.record(e, row, i, ra);
@@ -66,24 +66,34 @@ final class RotateShiftEmitters implements Opcodes {
             return true;
         });
         t.bind("RLWIMI", (e, row, i) -> {
-            long m = TranslatedOps.mask(row.field("mb").raw(i) + 32, row.field("me").raw(i) + 32);
+            int mb = row.field("mb").raw(i);
+            int me = row.field("me").raw(i);
             int ra = row.field("ra").raw(i);
-            e.loadGpr(row.field("rs").raw(i));
-            e.pushInt(row.field("sh").raw(i));
-            e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
-            insertUnderMask(e, ra, m);
+            rotateWord(e, row.field("rs").raw(i), row.field("sh").raw(i), mb, me);
+            insertUnderMask(e, ra, TranslatedOps.mask(mb + 32, me + 32));
             FixedPointEmitters.record(e, row, i, ra);
             return true;
         });
         t.bind("RLWNM", (e, row, i) -> {
             int ra = row.field("ra").raw(i);
+            int mb = row.field("mb").raw(i);
+            int me = row.field("me").raw(i);
             e.loadGpr(row.field("rs").raw(i));
-            e.loadGpr(row.field("rb").raw(i));
-            e.mv().visitInsn(L2I);
-            e.pushInt(31);
-            e.mv().visitInsn(IAND);
-            e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
-            e.pushLong(TranslatedOps.mask(row.field("mb").raw(i) + 32, row.field("me").raw(i) + 32));
+            if (mb <= me) {
+                // The mask keeps the low word only: the word rotate (its distance taken mod 32, as RB[59:63]).
+                e.mv().visitInsn(L2I);
+                e.loadGpr(row.field("rb").raw(i));
+                e.mv().visitInsn(L2I);
+                e.mv().visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+                e.mv().visitInsn(I2L);
+            } else {
+                e.loadGpr(row.field("rb").raw(i));
+                e.mv().visitInsn(L2I);
+                e.pushInt(31);
+                e.mv().visitInsn(IAND);
+                e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
+            }
+            e.pushLong(TranslatedOps.mask(mb + 32, me + 32));
             e.mv().visitInsn(LAND);
             e.storeGpr(ra);
             FixedPointEmitters.record(e, row, i, ra);
@@ -110,6 +120,36 @@ final class RotateShiftEmitters implements Opcodes {
     }
 
     /** Pops the rotated value: RA = (rotated AND m) OR (RA AND NOT m). */
+    /**
+     * Pushes a value whose bits under MASK(mb + 32, me + 32) are ROTL32(RS[32:63], sh)'s (the caller masks). Most
+     * word rotates keep a mask inside the low word (rotlwi, slwi, srwi, clrlwi: mb <= me), and then the word
+     * rotate alone is enough, or one shift where the mask keeps only the bits a shift brings; only a mask that
+     * wraps into the high word needs the rotate of the word replicated into both halves.
+     */
+    private static void rotateWord(BytecodeEmitter e, int rs, int sh, int mb, int me) {
+        long m = TranslatedOps.mask(mb + 32, me + 32);
+        e.loadGpr(rs);
+        if (mb > me) {
+            e.pushInt(sh);
+            e.callStatic(BytecodeEmitter.OPS, "rotl32", "(JI)J");
+        } else if (sh == 0) {
+            return;
+        } else if ((m & ~(0xFFFF_FFFFL << sh)) == 0) {
+            // Only bits sh..31 (counting from the right): the word shifted left.
+            e.pushInt(sh);
+            e.mv().visitInsn(LSHL);
+        } else if ((m >>> sh) == 0) {
+            // Only bits 0..sh-1: the word's top sh bits shifted right.
+            e.pushInt(32 - sh);
+            e.mv().visitInsn(LUSHR);
+        } else {
+            e.mv().visitInsn(L2I);
+            e.pushInt(sh);
+            e.mv().visitMethodInsn(INVOKESTATIC, "java/lang/Integer", "rotateLeft", "(II)I", false);
+            e.mv().visitInsn(I2L);
+        }
+    }
+
     private static void insertUnderMask(BytecodeEmitter e, int ra, long m) {
         e.pushLong(m);
         e.mv().visitInsn(LAND);

@@ -64,6 +64,19 @@ class InlineEmitterTest {
                 "adde r13,r14,r15");
     }
 
+    /** Word rotates by every path the emitter takes: shifts left and right, the word rotate, wrapped masks. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void wordRotatesUnderEveryKindOfMask(boolean le) {
+        check(le, "rlwinm r3,r4,4,0,27", "rlwinm r5,r6,28,4,31", "rlwinm. r7,r8,31,1,31", "rlwinm r9,r10,1,0,30",
+                "rlwinm r11,r12,13,0,31", "rlwinm. r13,r14,0,16,31", "rlwinm r15,r16,0,0,15", "rlwinm r17,r18,8,8,15",
+                "rlwinm r19,r3,24,0,7", "rlwinm r4,r5,16,24,7", "rlwinm. r6,r7,3,29,2", "rlwinm r8,r9,31,0,0",
+                "rlwinm r10,r11,1,31,31", "rlwimi r12,r13,8,16,23", "rlwimi. r14,r15,0,24,31",
+                "rlwimi r16,r17,28,4,31", "rlwimi r18,r19,4,0,27", "rlwimi r3,r4,12,20,3", "addi r5,0,37",
+                "addi r6,0,-1", "rlwnm r7,r8,r5,0,31", "rlwnm. r9,r10,r6,16,31", "rlwnm r11,r12,r5,28,3",
+                "rlwnm r13,r14,r6,0,0");
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void loadsAndStoresOfEverySizeAndOrder(boolean le) {
