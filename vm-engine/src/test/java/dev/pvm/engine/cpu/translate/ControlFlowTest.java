@@ -280,6 +280,41 @@ class ControlFlowTest {
         }
     }
 
+    /**
+     * Every compare form (signed and logical, word and doubleword, register and immediate) straight before a
+     * branch on each of its field's LT, GT and EQ bits, both senses: r3 counts the branches that fell through,
+     * r16 is a signature of which.
+     */
+    private static void compareBranchPairs(GuestFixture f) {
+        f.code("addi r3,0,0", "addi r10,0,-5", "addi r11,0,7", "addis r12,0,0x7fff", "addis r13,0,-32768",
+                "addi r15,0,0", "rldicr r14,r12,16,47");
+        String[] compares = {"cmp 0,1,r10,r11", "cmp 1,0,r10,r11", "cmpl 2,1,r10,r11", "cmpl 3,0,r10,r11",
+            "cmpi 4,1,r10,-5", "cmpi 5,0,r12,0", "cmpli 6,1,r14,0", "cmpli 7,0,r14,0", "cmp 0,0,r13,r15",
+            "cmpl 1,0,r13,r15", "cmp 2,1,r14,r15", "cmp 3,0,r14,r15", "cmpl 4,1,r11,r10", "cmpi 5,1,r13,-1"};
+        for (String cmp : compares) {
+            int field = cmp.charAt(cmp.indexOf(' ') + 1) - '0';
+            for (int bit = 0; bit < 3; bit++) {
+                for (int bo : new int[] {12, 4}) {
+                    long at = f.next();
+                    f.code(cmp, "bc " + bo + "," + (4 * field + bit) + "," + (at + 12), "addi r3,r3,1",
+                            "rldicl r16,r16,1,0", "xor r16,r16,r3");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void branchesStraightAfterTheirCompareMatchTheInterpreter(boolean le) {
+        Differential.compare(le, "compare and branch pairs", ControlFlowTest::compareBranchPairs);
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, le)) {
+            compareBranchPairs(f);
+            f.run(10_000);
+            // Of the two senses on one bit exactly one falls through: 14 compares x 3 bits.
+            assertThat(f.cpu.gpr[3]).isEqualTo(14 * 3);
+        }
+    }
+
     /** 50 calls through bl/blr, then a jump through CTR. */
     private static void calls(GuestFixture f) {
         f.code("addi r3,0,0", "addi r4,0,50", "mtspr 9,r4");
