@@ -25,16 +25,17 @@ import java.util.Objects;
  * page of the 64-bit space that wraps around (index {@code pages - 1}). Those two entries start as
  * {@link #NO_MATCH}; every entry written is a page's nonzero tag, page 0's aside, or {@link #NO_MATCH}.
  *
- * <p>JUSTIFICATION (not arrays): a 1 TiB space has 16 Mi pages of 64 KiB. Java arrays that size are zeroed and
- * faulted in whole when the process starts, some 4,000 page faults and 60-110 ms of CPU per byte of entry before
- * the guest's first instruction; anonymous mappings cost only the pages of the tables the guest's mappings touch.
+ * <p>JUSTIFICATION (not arrays): a 1 TiB space has 16 Mi pages of 64 KiB. A Java array of 16 Mi bytes was zeroed
+ * and faulted in whole when the process started, some 4,000 page faults and 60-110 ms of CPU before the guest's
+ * first instruction (and the tags are 16 times that); anonymous mappings cost only the pages of the tables the
+ * guest's mappings touch.
  * Translated code reads the tags at constant host addresses ({@link #loadTags}, {@link #storeTags}) with no
  * bounds check: its index is masked to the table; {@link #get} and {@link #set} check the page number themselves.
  */
 final class PageTable {
 
     /** The tag of a page translated code may not access directly: no access's last-byte page address. */
-    static final long NO_MATCH = -1L;
+    private static final long NO_MATCH = -1L;
 
     private static final boolean RAW = HostAddressAccess.ENABLED;
 

@@ -268,13 +268,9 @@ public final class UserAddressSpace implements GuestMemory, AutoCloseable {
         return host;
     }
 
-    /** The page table translated code reads (one byte per {@link #PAGE_SIZE} page). */
+    /** The page table, whose tags translated code reads. */
     PageTable pageTable() {
         return pages;
-    }
-
-    int addressBits() {
-        return addressBits;
     }
 
     /** Who is told about changes to translated code (the translator's code pages), or null. */
