@@ -119,7 +119,6 @@ final class RotateShiftEmitters implements Opcodes {
         });
     }
 
-    /** Pops the rotated value: RA = (rotated AND m) OR (RA AND NOT m). */
     /**
      * Pushes a value whose bits under MASK(mb + 32, me + 32) are ROTL32(RS[32:63], sh)'s (the caller masks). Most
      * word rotates keep a mask inside the low word (rotlwi, slwi, srwi, clrlwi: mb <= me), and then the word
@@ -150,6 +149,7 @@ final class RotateShiftEmitters implements Opcodes {
         }
     }
 
+    /** Pops the rotated value: RA = (rotated AND m) OR (RA AND NOT m). */
     private static void insertUnderMask(BytecodeEmitter e, int ra, long m) {
         e.pushLong(m);
         e.mv().visitInsn(LAND);
