@@ -330,7 +330,8 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     private void markFaultPoint() {
-        int offset = (int) ((pc() - unit.startPc()) >> 2); // below BlockScanner.WINDOW / 4: fits 15 bits
+        // Within BlockScanner.WINDOW / 4 words of the entry either way: a signed 16-bit count.
+        int offset = (int) ((pc() - unit.startPc()) >> 2);
         pushInt((offset << 16) | (index - blockStart));
         mv.visitVarInsn(ISTORE, POS);
     }
@@ -655,7 +656,7 @@ public final class BytecodeEmitter implements Opcodes {
         pushLong(unit.startPc());
         mv.visitVarInsn(ILOAD, POS);
         pushInt(16);
-        mv.visitInsn(IUSHR);
+        mv.visitInsn(ISHR); // the signed offset: code may lie below the entry
         mv.visitInsn(I2L);
         pushInt(2);
         mv.visitInsn(LSHL);

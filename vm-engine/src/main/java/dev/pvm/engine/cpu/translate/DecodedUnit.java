@@ -27,10 +27,12 @@ final class DecodedUnit extends CompiledUnit {
     private final int[] words;
     private final long[] pcs;
     /**
-     * By word offset from the entry, the layout index of the instruction there plus 1, or 0 where the unit holds
-     * none (its code lies within {@link BlockScanner#WINDOW} bytes above the entry): branches find targets here.
+     * By word offset from {@link #base}, the layout index of the instruction there plus 1, or 0 where the unit
+     * holds none (its code lies within {@link BlockScanner#WINDOW} bytes of the entry): branches find targets here.
      */
     private final char[] indexByWord;
+    /** The lowest address the unit holds: {@link #indexByWord} counts words from it. */
+    private final long base;
     /** Each instruction's decoded form, or null where its row runs from the word. */
     private final DecodedInsn[] decoded;
     private int entries;
@@ -42,9 +44,10 @@ final class DecodedUnit extends CompiledUnit {
         this.words = unit.words();
         this.pcs = unit.pcs();
         long last = java.util.Arrays.stream(pcs).max().orElseThrow();
-        this.indexByWord = new char[(int) ((last - startPc) >>> 2) + 1];
+        this.base = java.util.Arrays.stream(pcs).min().orElseThrow();
+        this.indexByWord = new char[(int) ((last - base) >>> 2) + 1];
         for (int i = 0; i < pcs.length; i++) {
-            indexByWord[(int) ((pcs[i] - startPc) >>> 2)] = (char) (i + 1);
+            indexByWord[(int) ((pcs[i] - base) >>> 2)] = (char) (i + 1);
         }
         this.decoded = new DecodedInsn[words.length];
         for (int i = 0; i < words.length; i++) {
@@ -88,10 +91,10 @@ final class DecodedUnit extends CompiledUnit {
                 if (nia == next && i + 1 < length && pcs[i + 1] == next) {
                     i++;
                 } else {
-                    long word = (nia - startPc) >>> 2;
-                    int j = Long.compareUnsigned(nia, pc) > 0 && (nia & 3) == 0 && word < indexByWord.length
-                            ? indexByWord[(int) word] - 1 : -1;
-                    if (j < 0) {
+                    // Only forward in layout order: a loop goes round through the dispatcher, which keeps the budget.
+                    long word = (nia - base) >>> 2;
+                    int j = (nia & 3) == 0 && word < indexByWord.length ? indexByWord[(int) word] - 1 : -1;
+                    if (j <= i) {
                         return CompiledUnitExits.INDIRECT;
                     }
                     i = j;

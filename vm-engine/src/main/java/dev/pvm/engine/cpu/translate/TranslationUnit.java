@@ -14,8 +14,8 @@ import dev.pvm.engine.cpu.isa.InsnPattern;
  * @param mode      the MSR bits the unit was translated for ({@link #MODE_MASK})
  * @param words     instruction words, in layout order
  * @param rows      their table rows
- * @param pcs       their effective addresses: none below {@code startPc}, all less than
- *                  {@link BlockScanner#WINDOW} bytes above it
+ * @param pcs       their effective addresses, all less than {@link BlockScanner#WINDOW} bytes from
+ *                  {@code startPc} (above or below)
  * @param leaders   whether instruction i starts a basic block (first, branch target, after a branch, a run's
  *                  first)
  * @param internal  for a branch at i, the index of its target inside the unit, else -1

@@ -88,10 +88,14 @@ class ControlFlowTest {
             ifElseLoop(f);
             BlockScanner scanner = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory));
             long c = GuestFixture.CODE;
-            // From the start: the jump to the test is followed, but the loop head the test branches back to is
-            // a unit of its own, so the loop is not translated twice.
+            // From the start: up to the jump to the test. The loop is entered there, so the test is its head and
+            // a unit of its own: the loop is not translated twice.
             assertThat(scanner.scan(f.cpu, c, BlockScanner.MAX_INSNS).pcs())
-                    .containsExactly(c, c + 4, c + 8, c + 12, c + 16, c + 52, c + 56);
+                    .containsExactly(c, c + 4, c + 8, c + 12, c + 16);
+            // From the test: the whole loop, rotated; the even arm falls back into the join laid out before it,
+            // which is no loop.
+            assertThat(scanner.scan(f.cpu, c + 52, BlockScanner.MAX_INSNS).pcs()).containsExactly(c + 52, c + 56,
+                    c + 20, c + 24, c + 28, c + 32, c + 36, c + 44, c + 48, c + 40);
 
             TranslationUnit u = scanner.scan(f.cpu, c + 20, BlockScanner.MAX_INSNS);
             // From the loop head: its run to the jump to the join; the join and the test, up to the illegal word
@@ -166,6 +170,51 @@ class ControlFlowTest {
             assertThat(f.cpu.gpr[4]).isEqualTo(2);
             assertThat(f.cpu.gpr[7]).isEqualTo(77);
             assertThat(f.cpu.instructions).isEqualTo(4);
+        }
+    }
+
+    /**
+     * A loop whose body calls F (r4 += 1) and walks a list with r21: nodes at DATA, DATA + 16 and DATA + 32, the
+     * last one's link an unmapped address, which the fourth iteration's load faults on. The code after the call
+     * (r3 += 1) branches back to the loop's head below it.
+     */
+    private static long loopAroundACall(GuestFixture f) {
+        f.memory.store64(GuestFixture.DATA, GuestFixture.DATA + 16, f.order());
+        f.memory.store64(GuestFixture.DATA + 16, GuestFixture.DATA + 32, f.order());
+        f.memory.store64(GuestFixture.DATA + 32, 0x4000_0000L, f.order());
+        f.cpu.gpr[21] = GuestFixture.DATA;
+        f.code("addi r3,0,0", "addi r4,0,0");
+        long head = f.next();
+        f.code("ld r21,0(r21)", "bl " + F);
+        f.code("addi r3,r3,1", "b " + head);
+        f.memory.store32(F, f.assemble("addi r4,r4,1", F), f.order());
+        f.memory.store32(F + 4, f.assemble("bclr 20,0", F + 4), f.order());
+        return head;
+    }
+
+    @Test
+    void theReturnPointsUnitRunsRoundTheLoopToTheNextCallAndFaultsPreciselyBelowItsEntry() {
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, "loop around a call", ControlFlowTest::loopAroundACall);
+        }
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            long head = loopAroundACall(f);
+            long ret = head + 8;
+            BlockScanner scanner = new BlockScanner(GuestFixture.DECODER, new StorageAccess(f.memory));
+            // The branch back is followed down to the head, laid out after it, up to the call: no loop in the unit.
+            TranslationUnit u = scanner.scan(f.cpu, ret, BlockScanner.MAX_INSNS);
+            assertThat(u.pcs()).containsExactly(ret, ret + 4, head, head + 4);
+            assertThat(u.segments()).containsExactly(0, 8, -8, 0);
+            assertThat(BlockScanner.loopHeads(u)).isEmpty();
+
+            assertThat(f.run(1000)).isEqualTo(2 + 3 * 6); // the set-up, three rounds of 6
+            // The fourth load faults inside the return point's unit, at its first instruction below the entry.
+            assertThat(f.cpu.pendingInterrupt).isInstanceOf(GuestInterrupt.MachineCheck.class);
+            assertThat(f.cpu.cia).isEqualTo(head);
+            assertThat(f.cpu.nia).isEqualTo(head + 4);
+            assertThat(f.cpu.gpr[3]).isEqualTo(3);
+            assertThat(f.cpu.gpr[4]).isEqualTo(3);
+            assertThat(f.cpu.gpr[21]).isEqualTo(0x4000_0000L);
         }
     }
 
