@@ -51,6 +51,7 @@ public final class BlockScanner {
      * stay this close.
      */
     static final long WINDOW = 4096;
+
     private final Decoder decoder;
     private final StorageAccess storage;
 
