@@ -130,17 +130,39 @@ public final class BlockTranslator implements Opcodes {
         }
     }
 
-    /**
-     * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
-     * @throws UnitTooLargeException when the unit's method is too large for HotSpot to compile
-     */
-    public CompiledUnit translate(TranslationUnit unit) {
+    /** The GPRs the unit's inline code names: those it keeps in locals. */
+    private boolean[] gprsInLocals(TranslationUnit unit) {
         boolean[] gprs = new boolean[32];
         for (int i = 0; i < unit.length(); i++) {
             if (inlinable(unit.rows()[i], unit.mode()) && emitters.emitter(unit.rows()[i].id()) != null) {
                 FixedPointEmitters.registersOf(unit.rows()[i], unit.words()[i], gprs);
             }
         }
+        return gprs;
+    }
+
+    /**
+     * A recording pass: the unit emitted into nothing, to find the registers its inline code writes, and where.
+     * Only those are spilled, and each exit writes back only what may have been written on the way to it.
+     */
+    private BytecodeEmitter record(TranslationUnit unit, boolean[] gprs) {
+        BytecodeEmitter recorder = new BytecodeEmitter(new MethodVisitor(ASM9) { }, unit, gprs, runtime.getClass(),
+                BytecodeEmitter.Writes.all(), null);
+        emitBody(recorder, unit, false);
+        return recorder;
+    }
+
+    /** What each exit of {@code unit} writes back (tests). */
+    RegisterWriteFlow exitWrites(TranslationUnit unit) {
+        return record(unit, gprsInLocals(unit)).flow().solve();
+    }
+
+    /**
+     * @throws org.objectweb.asm.MethodTooLargeException when the unit does not fit one JVM method
+     * @throws UnitTooLargeException when the unit's method is too large for HotSpot to compile
+     */
+    public CompiledUnit translate(TranslationUnit unit) {
+        boolean[] gprs = gprsInLocals(unit);
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
             protected String getCommonSuperClass(String a, String b) {
@@ -163,11 +185,9 @@ public final class BlockTranslator implements Opcodes {
 
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(" + BytecodeEmitter.CPU_DESC + "J)I",
                 null, null);
-        // A recording pass into nothing finds the registers the inline code writes; only those are spilled.
-        BytecodeEmitter recorder = new BytecodeEmitter(new MethodVisitor(ASM9) { }, unit, gprs, runtime.getClass(),
-                BytecodeEmitter.Writes.all());
-        emitBody(recorder, unit, false);
-        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass(), recorder.writes());
+        BytecodeEmitter recorder = record(unit, gprs);
+        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass(), recorder.writes(),
+                recorder.flow().solve());
         e.prologue();
         emitBody(e, unit, stats != null);
         long[] exits = e.epilogue(Type.getInternalName(GuestInterruptSignal.class),

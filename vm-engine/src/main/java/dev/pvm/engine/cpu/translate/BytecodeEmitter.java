@@ -81,6 +81,10 @@ public final class BytecodeEmitter implements Opcodes {
     private final Writes spilled;
     /** What this emission's inline code writes (read after a recording pass). */
     private final Writes writes = new Writes(new boolean[32], new boolean[3]);
+    /** Where this emission's inline code writes, and its control flow (read after a recording pass). */
+    private final RegisterWriteFlow flow;
+    /** What each exit writes back: a recording pass's solved {@link #flow}, or null for all of {@link #spilled}. */
+    private final RegisterWriteFlow exitWrites;
     private final Label[] blockLabels;
     private final Map<Long, Label> exitStubs = new LinkedHashMap<>();
     private final Label indirectStub = new Label();
@@ -128,11 +132,15 @@ public final class BytecodeEmitter implements Opcodes {
     /**
      * @param spilled the registers to write back when spilling: {@link Writes#all()}, or what a recording pass
      *                over the same unit found its inline code writes ({@link #writes()})
+     * @param exitWrites what a recording pass found each exit must write back ({@link #flow()}, solved), or
+     *                null to write back all of {@code spilled} at every exit
      */
     BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal,
-            Class<? extends UnitMemory> unitMemory, Writes spilled) {
+            Class<? extends UnitMemory> unitMemory, Writes spilled, RegisterWriteFlow exitWrites) {
         this.mv = mv;
         this.spilled = spilled;
+        this.exitWrites = exitWrites;
+        this.flow = new RegisterWriteFlow(unit.length());
         this.rt = Type.getInternalName(unitMemory);
         this.runtimeConstant = new ConstantDynamic("_", "L" + rt + ";", CLASS_DATA);
         this.unit = unit;
@@ -184,6 +192,7 @@ public final class BytecodeEmitter implements Opcodes {
     /** Pops a long into GPR {@code r}. */
     public void storeGpr(int r) {
         writes.gprs[r] = true;
+        flow.write(index, r);
         mv.visitVarInsn(LSTORE, gprSlot(r));
     }
 
@@ -198,6 +207,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     public void storeCr() {
         writes.specials[W_CR] = true;
+        flow.write(index, RegisterWriteFlow.CR);
         mv.visitVarInsn(ISTORE, CR);
     }
 
@@ -207,6 +217,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     public void storeLr() {
         writes.specials[W_LR] = true;
+        flow.write(index, RegisterWriteFlow.LR);
         mv.visitVarInsn(LSTORE, LR);
     }
 
@@ -216,6 +227,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     public void storeCtr() {
         writes.specials[W_CTR] = true;
+        flow.write(index, RegisterWriteFlow.CTR);
         mv.visitVarInsn(LSTORE, CTR);
     }
 
@@ -372,17 +384,22 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     private void spillSpecials() {
-        if (spilled.specials[W_CR]) {
+        spillSpecials(ALL_REGISTERS);
+    }
+
+    /** Writes back CR, LR and CTR where the unit writes them and mask {@code written} has them. */
+    private void spillSpecials(long written) {
+        if (spilled.specials[W_CR] && (written & (1L << RegisterWriteFlow.CR)) != 0) {
             mv.visitVarInsn(ALOAD, CPU_SLOT);
             mv.visitVarInsn(ILOAD, CR);
             mv.visitFieldInsn(PUTFIELD, CPU, "cr", "I");
         }
-        if (spilled.specials[W_LR]) {
+        if (spilled.specials[W_LR] && (written & (1L << RegisterWriteFlow.LR)) != 0) {
             mv.visitVarInsn(ALOAD, CPU_SLOT);
             mv.visitVarInsn(LLOAD, LR);
             mv.visitFieldInsn(PUTFIELD, CPU, "lr", "J");
         }
-        if (spilled.specials[W_CTR]) {
+        if (spilled.specials[W_CTR] && (written & (1L << RegisterWriteFlow.CTR)) != 0) {
             mv.visitVarInsn(ALOAD, CPU_SLOT);
             mv.visitVarInsn(LLOAD, CTR);
             mv.visitFieldInsn(PUTFIELD, CPU, "ctr", "J");
@@ -469,10 +486,13 @@ public final class BytecodeEmitter implements Opcodes {
      */
     private void jump(long target, int t) {
         if (t > index) {
+            flow.edge(index, t);
             mv.visitJumpInsn(GOTO, blockLabels[t]);
             return;
         }
+        flow.exit(index, target);
         if (t >= 0) {
+            flow.edge(index, t);
             mv.visitVarInsn(LLOAD, COUNT);
             mv.visitVarInsn(LLOAD, REMAINING);
             mv.visitInsn(LCMP);
@@ -487,7 +507,11 @@ public final class BytecodeEmitter implements Opcodes {
      * instruction in layout order (the end of a run, the unit's last instruction), jumps to the next address.
      */
     void endInsn() {
-        if (flowEnded || unit.fallsIntoNext(index)) {
+        if (flowEnded) {
+            return;
+        }
+        if (unit.fallsIntoNext(index)) {
+            flow.edge(index, index + 1);
             return;
         }
         long next = pc() + 4;
@@ -498,6 +522,7 @@ public final class BytecodeEmitter implements Opcodes {
 
     /** Leaves through a register branch; the target is in {@link #TEMP_B}. */
     public void takeIndirect(boolean unconditional) {
+        flow.indirectExit(index);
         addCount(index + 1 - blockStart);
         setCia(pc());
         mv.visitJumpInsn(GOTO, indirectStub);
@@ -602,9 +627,9 @@ public final class BytecodeEmitter implements Opcodes {
     /** After the last instruction ({@link #endInsn} has left the body): the exit stubs and fault handlers. */
     long[] epilogue(String faultType, String memoryFaultType, String codeModifiedType) {
         mv.visitLabel(bodyEnd);
-        // Every exit writes the same registers back: one shared sequence, each stub only naming its target and
-        // exit code, keeps a unit with many exits small enough for HotSpot to compile (see codeLength).
-        Label leaveShared = new Label();
+        // Exits that write back the same registers share one leaving sequence, each stub only naming its target
+        // and exit code: a unit with many exits stays small enough for HotSpot to compile (see codeLength).
+        Map<Long, Label> sequences = new LinkedHashMap<>();
         long[] exitPcs = new long[exitStubs.size()];
         int k = 0;
         for (Map.Entry<Long, Label> stub : exitStubs.entrySet()) {
@@ -614,14 +639,21 @@ public final class BytecodeEmitter implements Opcodes {
             mv.visitVarInsn(LSTORE, TEMP_B);
             pushInt(k);
             mv.visitVarInsn(ISTORE, EXIT_CODE);
-            mv.visitJumpInsn(GOTO, leaveShared);
+            long written = exitWrites == null ? ALL_REGISTERS : exitWrites.exitWrites(stub.getKey());
+            mv.visitJumpInsn(GOTO, sequences.computeIfAbsent(written, w -> new Label()));
             k++;
         }
-        mv.visitLabel(indirectStub);
-        pushInt(CompiledUnitExits.INDIRECT);
-        mv.visitVarInsn(ISTORE, EXIT_CODE);
-        mv.visitLabel(leaveShared);
-        leave();
+        if (exitWrites == null || exitWrites.hasIndirectExit()) {
+            mv.visitLabel(indirectStub);
+            pushInt(CompiledUnitExits.INDIRECT);
+            mv.visitVarInsn(ISTORE, EXIT_CODE);
+            long written = exitWrites == null ? ALL_REGISTERS : exitWrites.indirectExitWrites();
+            mv.visitJumpInsn(GOTO, sequences.computeIfAbsent(written, w -> new Label()));
+        }
+        for (Map.Entry<Long, Label> sequence : sequences.entrySet()) {
+            mv.visitLabel(sequence.getValue());
+            leave(sequence.getKey());
+        }
 
         Label fault = new Label();
         Label memoryFault = new Label();
@@ -681,9 +713,20 @@ public final class BytecodeEmitter implements Opcodes {
         mv.visitFieldInsn(PUTFIELD, CPU, "instructions", "J");
     }
 
-    /** Registers back, NIA = {@link #TEMP_B}, count retired, return {@link #EXIT_CODE}. */
-    private void leave() {
-        spillAll();
+    /** Every register's bit in a {@link RegisterWriteFlow} mask. */
+    private static final long ALL_REGISTERS = -1L;
+
+    /**
+     * The registers in mask {@code written} (of those the unit writes at all) back, NIA = {@link #TEMP_B}, count
+     * retired, return {@link #EXIT_CODE}.
+     */
+    private void leave(long written) {
+        boolean[] gprs = new boolean[32];
+        for (int r = 0; r < 32; r++) {
+            gprs[r] = (written & (1L << r)) != 0;
+        }
+        spillGprs(gprs);
+        spillSpecials(written);
         mv.visitVarInsn(ALOAD, CPU_SLOT);
         mv.visitVarInsn(LLOAD, TEMP_B);
         mv.visitFieldInsn(PUTFIELD, CPU, "nia", "J");
@@ -717,6 +760,11 @@ public final class BytecodeEmitter implements Opcodes {
     /** The registers this emission's inline code wrote (complete once every instruction is emitted). */
     Writes writes() {
         return writes;
+    }
+
+    /** Where this emission's inline code wrote, and its control flow (complete once it is emitted). */
+    RegisterWriteFlow flow() {
+        return flow;
     }
 
     Semantics[] fallbacks() {

@@ -398,4 +398,12 @@ public final class TranslatorExecutor implements CpuExecutor {
     Interpreter interpreter() {
         return interpreter;
     }
+
+    BlockTranslator translator() {
+        return translator;
+    }
+
+    BlockScanner scanner() {
+        return scanner;
+    }
 }

@@ -509,4 +509,55 @@ class ControlFlowTest {
             assertThat(f.cpu.gpr[10]).isEqualTo(107);
         }
     }
+    /**
+     * r4 counts 100 down; the loop adds 3 to r10 after its exit test in layout order; the exit path, laid out
+     * after the back edge, writes r11 and runs into an illegal word.
+     */
+    private static void loopWithColdExit(GuestFixture f) {
+        long c = f.next();
+        f.code("addi r4,0,100", "addi r10,0,0");
+        f.code("addic. r4,r4,-1", "bc 12,2," + (c + 24), "addi r10,r10,3", "b " + (c + 8));
+        f.code("addi r11,r10,1");
+    }
+
+    private static long bit(int register) {
+        return 1L << register;
+    }
+
+    @Test
+    void eachExitWritesBackWhatMayBeWrittenOnTheWayToIt() {
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            loopWithColdExit(f);
+            long c = GuestFixture.CODE;
+            TranslatorExecutor x = (TranslatorExecutor) f.executor;
+            TranslationUnit u = x.scanner().scan(f.cpu, c + 8, BlockScanner.MAX_INSNS);
+            assertThat(u.pcs()).containsExactly(c + 8, c + 12, c + 16, c + 20, c + 24);
+            RegisterWriteFlow flow = x.translator().exitWrites(u);
+            long loop = bit(4) | bit(10) | bit(RegisterWriteFlow.CR);
+            // The back edge's budget exit: not r11, which only the exit path writes.
+            assertThat(flow.exitWrites(c + 8)).isEqualTo(loop);
+            // The exit path's: r10 too, though on the first pass it is not written before the exit test: it
+            // reaches the test round the back edge.
+            assertThat(flow.exitWrites(c + 28)).isEqualTo(loop | bit(11));
+            assertThat(flow.hasIndirectExit()).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {7, 50, 100_000})
+    void aLoopLeavingThroughEitherExitKeepsItsRegisters(long budget) {
+        for (boolean le : new boolean[] {false, true}) {
+            Differential.compare(le, "loop with a cold exit", ControlFlowTest::loopWithColdExit);
+        }
+        try (GuestFixture f = new GuestFixture(ExecutionMode.TRANSLATOR, false)) {
+            loopWithColdExit(f);
+            // Leaving at the back edge once the budget is used, then resuming, until the exit path.
+            while (f.cpu.pendingInterrupt == null && f.cpu.instructions < 10_000) {
+                f.run(budget);
+            }
+            assertThat(f.cpu.gpr[4]).isZero();
+            assertThat(f.cpu.gpr[10]).isEqualTo(3 * 99);
+            assertThat(f.cpu.gpr[11]).isEqualTo(3 * 99 + 1);
+        }
+    }
 }
