@@ -15,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.objectweb.asm.ConstantDynamic;
-import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -44,10 +42,8 @@ public final class BytecodeEmitter implements Opcodes {
     static final String CPU = "dev/pvm/engine/cpu/CpuState";
     static final String CPU_DESC = "L" + CPU + ";";
     static final String UNIT_MEMORY = Type.getInternalName(UnitMemory.class);
-    /** {@code MethodHandles.classData}: the bootstrap of the unit's runtime constant. */
-    private static final Handle CLASS_DATA = new Handle(H_INVOKESTATIC, "java/lang/invoke/MethodHandles",
-            "classData", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/Class;)Ljava/lang/Object;",
-            false);
+    /** The unit class's static final field holding its runtime ({@link BlockTranslator} declares it). */
+    static final String RUNTIME_FIELD = "RUNTIME";
     static final String OPS = Type.getInternalName(TranslatedOps.class);
     static final String BASE = Type.getInternalName(CompiledUnit.class);
     static final String SEMANTICS = Type.getInternalName(Semantics.class);
@@ -73,8 +69,8 @@ public final class BytecodeEmitter implements Opcodes {
     private final MethodVisitor mv;
     /** The unit memory's final class: calls name it so HotSpot binds them statically and inlines them. */
     private final String rt;
-    /** The unit's runtime: its class data, as a dynamic constant. */
-    private final ConstantDynamic runtimeConstant;
+    /** The internal name of the unit's class, which holds the runtime in {@link #RUNTIME_FIELD}. */
+    private final String unitClass;
     private final TranslationUnit unit;
     private final boolean[] gprInLocal;
     /** What goes back to {@code CpuState} when registers are spilled: what the inline code may write. */
@@ -134,15 +130,16 @@ public final class BytecodeEmitter implements Opcodes {
      *                over the same unit found its inline code writes ({@link #writes()})
      * @param exitWrites what a recording pass found each exit must write back ({@link #flow()}, solved), or
      *                null to write back all of {@code spilled} at every exit
+     * @param unitClass  the internal name of the class the method goes into
      */
     BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal,
-            Class<? extends UnitMemory> unitMemory, Writes spilled, RegisterWriteFlow exitWrites) {
+            Class<? extends UnitMemory> unitMemory, Writes spilled, RegisterWriteFlow exitWrites, String unitClass) {
         this.mv = mv;
         this.spilled = spilled;
         this.exitWrites = exitWrites;
         this.flow = new RegisterWriteFlow(unit.length());
         this.rt = Type.getInternalName(unitMemory);
-        this.runtimeConstant = new ConstantDynamic("_", "L" + rt + ";", CLASS_DATA);
+        this.unitClass = unitClass;
         this.unit = unit;
         this.gprInLocal = gprInLocal.clone();
         this.blockLabels = new Label[unit.length()];
@@ -300,11 +297,11 @@ public final class BytecodeEmitter implements Opcodes {
     /** Pushes the runtime and the CPU: the first arguments of a {@link UnitMemory} entry point. */
     public void beginMemoryAccess() {
         markFaultPoint();
-        // The runtime is the hidden class's class data, loaded as a dynamic constant at every access (not kept in
-        // a local, which an on-stack-replacement compile would see as an unknown value): HotSpot folds it, and
-        // the final fields of a record runtime (the fast path's host addresses and masks) become immediates
-        // instead of values that hold registers across the unit.
-        mv.visitLdcInsn(runtimeConstant);
+        // The runtime is read from the unit class's static final field at every access (not kept in a local,
+        // which an on-stack-replacement compile would see as an unknown value): HotSpot folds it, and the final
+        // fields of a record runtime (the fast path's host addresses and masks) become immediates instead of
+        // values that hold registers across the unit.
+        mv.visitFieldInsn(GETSTATIC, unitClass, RUNTIME_FIELD, "L" + rt + ";");
         mv.visitVarInsn(ALOAD, CPU_SLOT);
     }
 

@@ -16,7 +16,6 @@ import dev.pvm.engine.cpu.runtime.CompiledUnitExits;
 import dev.pvm.engine.cpu.runtime.TrackingMemory;
 import dev.pvm.engine.cpu.runtime.WriteJournal;
 import dev.pvm.engine.memory.GuestMemory;
-import org.objectweb.asm.LimitExceededException;
 import org.objectweb.asm.MethodTooLargeException;
 
 /**
@@ -329,9 +328,8 @@ public final class TranslatorExecutor implements CpuExecutor {
 
     /**
      * Scans and translates the unit at {@code pc}; a unit whose method would exceed the JVM's 64 KiB code limit
-     * (many fallbacks, each spilling and reloading registers), or ASM's budget for computing its stack map
-     * frames (many basic blocks times many locals), is scanned again at half the length, and one too large for
-     * HotSpot to compile at the length that should fit.
+     * (many fallbacks, each spilling and reloading registers) is scanned again at half the length, and one too
+     * large for HotSpot to compile at the length that should fit.
      */
     private CompiledUnit translateAt(CpuState cpu, long pc) {
         for (int max = BlockScanner.MAX_INSNS;;) {
@@ -343,7 +341,7 @@ public final class TranslatorExecutor implements CpuExecutor {
                 return translator.translate(tu);
             } catch (UnitTooLargeException e) {
                 max = e.fittingLength();
-            } catch (MethodTooLargeException | LimitExceededException e) {
+            } catch (MethodTooLargeException e) {
                 if (tu.length() == 1) {
                     throw new IllegalStateException(String.format("one instruction at 0x%x does not fit a method",
                             pc), e);
