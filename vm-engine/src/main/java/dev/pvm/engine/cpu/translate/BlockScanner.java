@@ -7,14 +7,8 @@ import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.StorageAccess;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.mmu.SoftTlb;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -94,22 +88,47 @@ public final class BlockScanner {
         return heads;
     }
 
-    private TranslationUnit scan(CpuState cpu, long pc, int maxInsns, Set<Long> stops) {
-        List<Integer> words = new ArrayList<>();
-        List<InsnPattern> rows = new ArrayList<>();
-        List<Long> pcs = new ArrayList<>();
-        Map<Long, Integer> index = new HashMap<>();
+    /**
+     * Word addresses within {@link #WINDOW} of an entry, either way: the scan indexes its instructions by them in
+     * plain arrays (no boxed addresses in hash maps: a cold scan runs in the JVM's interpreter, and decoded units
+     * are scanned by the thousand while a program starts).
+     */
+    private static final int SLOTS = (int) (2 * WINDOW / 4);
+
+    /** The slot of word address {@code a} in the window around {@code entry} ({@link #inWindow} holds). */
+    private static int slot(long entry, long a) {
+        return (int) ((a - entry + WINDOW) >> 2);
+    }
+
+    private TranslationUnit scan(CpuState cpu, long pc, int maxInsns, Set<Long> stopSet) {
+        int[] words = new int[maxInsns];
+        InsnPattern[] rows = new InsnPattern[maxInsns];
+        long[] pcs = new long[maxInsns];
+        int n = 0;
+        // Layout index by slot, -1 where not (yet) in the unit; the loop heads the scan stops at.
+        int[] index = new int[SLOTS];
+        Arrays.fill(index, -1);
+        boolean[] stops = new boolean[SLOTS];
+        for (long head : stopSet) {
+            stops[slot(pc, head)] = true; // a loop head of this entry's unit: inside its window
+        }
         boolean relocated = (cpu.msr & Msr.IR) != 0;
-        Deque<Long> work = new ArrayDeque<>();
-        work.add(pc);
+        // Runs still to scan: a ring, first in first out, with jumps' targets put at its front. Each instruction
+        // adds at most one, so it never holds more than maxInsns + 1.
+        long[] work = new long[maxInsns + 1];
+        int workHead = 0;
+        int workCount = 1;
+        work[0] = pc;
         boolean systemCall = false;
-        while (!work.isEmpty() && words.size() < maxInsns && !systemCall) {
-            long run = work.pollFirst();
-            if (index.containsKey(run) || stops.contains(run) || !inWindow(pc, run, relocated)) {
+        while (workCount > 0 && n < maxInsns && !systemCall) {
+            long run = work[workHead];
+            workHead = (workHead + 1) % work.length;
+            workCount--;
+            if (!inWindow(pc, run, relocated) || index[slot(pc, run)] >= 0 || stops[slot(pc, run)]) {
                 continue;
             }
-            for (long a = run; words.size() < maxInsns; a += 4) {
-                if (a != run && (index.containsKey(a) || stops.contains(a) || !inWindow(pc, a, relocated))) {
+            for (long a = run; n < maxInsns; a += 4) {
+                if (a != run && (!inWindow(pc, a, relocated) || index[slot(pc, a)] >= 0 || stops[slot(pc, a)])) {
                     break;
                 }
                 int w;
@@ -124,13 +143,14 @@ public final class BlockScanner {
                 }
                 InsnPattern row = decoder.table().pattern(id);
                 boolean sc = row.mnemonic().equals("SC");
-                if (sc && !words.isEmpty()) {
+                if (sc && n > 0) {
                     break;
                 }
-                index.put(a, words.size());
-                words.add(w);
-                rows.add(row);
-                pcs.add(a);
+                index[slot(pc, a)] = n;
+                words[n] = w;
+                rows[n] = row;
+                pcs[n] = a;
+                n++;
                 if (sc) {
                     systemCall = true; // alone in its unit
                     break;
@@ -138,22 +158,25 @@ public final class BlockScanner {
                 long target = isBranch(row) ? directTarget(row, w, a) : -1;
                 if (endsUnit(row, w)) {
                     if (target != -1) {
-                        work.addFirst(target); // an unconditional jump: its target laid out next
+                        // An unconditional jump: its target laid out next.
+                        workHead = (workHead + work.length - 1) % work.length;
+                        work[workHead] = target;
+                        workCount++;
                     }
                     break;
                 }
                 if (target != -1) {
-                    work.addLast(target);
+                    work[(workHead + workCount) % work.length] = target;
+                    workCount++;
                 }
             }
         }
-        if (words.isEmpty()) {
+        if (n == 0) {
             return null;
         }
-        int n = words.size();
-        int[] ws = words.stream().mapToInt(Integer::intValue).toArray();
-        InsnPattern[] rs = rows.toArray(InsnPattern[]::new);
-        long[] ps = pcs.stream().mapToLong(Long::longValue).toArray();
+        int[] ws = Arrays.copyOf(words, n);
+        InsnPattern[] rs = Arrays.copyOf(rows, n);
+        long[] ps = Arrays.copyOf(pcs, n);
         boolean[] leaders = new boolean[n];
         int[] internal = new int[n];
         Arrays.fill(internal, -1);
@@ -161,8 +184,8 @@ public final class BlockScanner {
             if (i == 0 || ps[i] != ps[i - 1] + 4) {
                 leaders[i] = true;
             }
-            Integer next = index.get(ps[i] + 4);
-            if (next != null && next != i + 1) {
+            int next = indexOf(index, pc, ps[i] + 4);
+            if (next >= 0 && next != i + 1) {
                 leaders[next] = true; // reached by a fall-through jump
             }
             if (!isBranch(rs[i])) {
@@ -172,13 +195,18 @@ public final class BlockScanner {
                 leaders[i + 1] = true;
             }
             long target = directTarget(rs[i], ws[i], ps[i]);
-            Integer t = target == -1 ? null : index.get(target);
-            if (t != null) {
+            int t = target == -1 ? -1 : indexOf(index, pc, target);
+            if (t >= 0) {
                 internal[i] = t;
                 leaders[t] = true;
             }
         }
         return new TranslationUnit(pc, cpu.msr & TranslationUnit.MODE_MASK, ws, rs, ps, leaders, internal);
+    }
+
+    /** The layout index of the instruction at {@code a} in a scan's {@code index}, or -1. */
+    private static int indexOf(int[] index, long entry, long a) {
+        return Math.abs(a - entry) < WINDOW ? index[slot(entry, a)] : -1;
     }
 
     /** Whether {@code a} may be part of the unit entered at {@code entry}. */
