@@ -5,6 +5,7 @@ import dev.pvm.engine.cpu.Msr;
 import dev.pvm.engine.cpu.decode.Decoder;
 import dev.pvm.engine.cpu.interp.GuestInterruptSignal;
 import dev.pvm.engine.cpu.interp.StorageAccess;
+import dev.pvm.engine.cpu.isa.Field;
 import dev.pvm.engine.cpu.isa.InsnPattern;
 import dev.pvm.engine.cpu.mmu.SoftTlb;
 import java.util.Arrays;
@@ -49,9 +50,48 @@ public final class BlockScanner {
     private final Decoder decoder;
     private final StorageAccess storage;
 
+    // What the scan needs of each row, by row id, found once from the mnemonics instead of per instruction.
+    private static final byte OTHER = 0;
+    private static final byte JUMP = 1; // b
+    private static final byte CONDITIONAL = 2; // bc
+    private static final byte REGISTER = 3; // bclr, bcctr
+    private static final byte SYSTEM_CALL = 4; // sc
+    private final byte[] kinds;
+    /** The branch rows' LK, AA and BO fields and displacement (LI or BD), by row id; null for other rows. */
+    private final Field[] lk;
+    private final Field[] aa;
+    private final Field[] bo;
+    private final Field[] displacement;
+
     public BlockScanner(Decoder decoder, StorageAccess storage) {
         this.decoder = decoder;
         this.storage = storage;
+        int rows = decoder.table().size();
+        kinds = new byte[rows];
+        lk = new Field[rows];
+        aa = new Field[rows];
+        bo = new Field[rows];
+        displacement = new Field[rows];
+        for (int id = 0; id < rows; id++) {
+            InsnPattern row = decoder.table().pattern(id);
+            kinds[id] = switch (row.mnemonic()) {
+                case "B" -> JUMP;
+                case "BC" -> CONDITIONAL;
+                case "BCLR", "BCCTR" -> REGISTER;
+                case "SC" -> SYSTEM_CALL;
+                default -> OTHER;
+            };
+            if (kinds[id] != OTHER && kinds[id] != SYSTEM_CALL) {
+                lk[id] = row.field("lk");
+                if (kinds[id] != JUMP) {
+                    bo[id] = row.field("bo");
+                }
+                if (kinds[id] != REGISTER) {
+                    aa[id] = row.field("aa");
+                    displacement[id] = row.field(kinds[id] == JUMP ? "li" : "bd");
+                }
+            }
+        }
     }
 
     /**
@@ -142,7 +182,7 @@ public final class BlockScanner {
                     break;
                 }
                 InsnPattern row = decoder.table().pattern(id);
-                boolean sc = row.mnemonic().equals("SC");
+                boolean sc = kinds[id] == SYSTEM_CALL;
                 if (sc && n > 0) {
                     break;
                 }
@@ -155,8 +195,8 @@ public final class BlockScanner {
                     systemCall = true; // alone in its unit
                     break;
                 }
-                long target = isBranch(row) ? directTarget(row, w, a) : -1;
-                if (endsUnit(row, w)) {
+                long target = directTarget(id, w, a);
+                if (endsUnit(id, w)) {
                     if (target != -1) {
                         // An unconditional jump: its target laid out next.
                         workHead = (workHead + work.length - 1) % work.length;
@@ -188,13 +228,14 @@ public final class BlockScanner {
             if (next >= 0 && next != i + 1) {
                 leaders[next] = true; // reached by a fall-through jump
             }
-            if (!isBranch(rs[i])) {
+            int id = rs[i].id();
+            if (!isBranch(id)) {
                 continue;
             }
             if (i + 1 < n) {
                 leaders[i + 1] = true;
             }
-            long target = directTarget(rs[i], ws[i], ps[i]);
+            long target = directTarget(id, ws[i], ps[i]);
             int t = target == -1 ? -1 : indexOf(index, pc, target);
             if (t >= 0) {
                 internal[i] = t;
@@ -217,18 +258,15 @@ public final class BlockScanner {
         return Math.abs(a - entry) < WINDOW;
     }
 
-    static boolean isBranch(InsnPattern row) {
-        return switch (row.mnemonic()) {
-            case "B", "BC", "BCLR", "BCCTR" -> true;
-            default -> false;
-        };
+    private boolean isBranch(int id) {
+        return kinds[id] == JUMP || kinds[id] == CONDITIONAL || kinds[id] == REGISTER;
     }
 
     /** An unconditional transfer, or a call: nothing after it is reached from it inside the unit. */
-    private static boolean endsUnit(InsnPattern row, int w) {
-        return switch (row.mnemonic()) {
-            case "B" -> true;
-            case "BC", "BCLR", "BCCTR" -> row.field("lk").raw(w) != 0 || branchesAlways(row.field("bo").raw(w));
+    private boolean endsUnit(int id, int w) {
+        return switch (kinds[id]) {
+            case JUMP -> true;
+            case CONDITIONAL, REGISTER -> lk[id].raw(w) != 0 || branchesAlways(bo[id].raw(w));
             default -> false;
         };
     }
@@ -239,14 +277,13 @@ public final class BlockScanner {
     }
 
     /** The target of a relative, non-linking B/BC (internal jumps must not set LR), else -1. */
-    private static long directTarget(InsnPattern row, int w, long pc) {
-        String m = row.mnemonic();
-        if (!m.equals("B") && !m.equals("BC")) {
+    private long directTarget(int id, int w, long pc) {
+        if (kinds[id] != JUMP && kinds[id] != CONDITIONAL) {
             return -1;
         }
-        if (row.field("lk").raw(w) != 0 || row.field("aa").raw(w) != 0) {
+        if (lk[id].raw(w) != 0 || aa[id].raw(w) != 0) {
             return -1;
         }
-        return pc + row.field(m.equals("B") ? "li" : "bd").extract(w);
+        return pc + displacement[id].extract(w);
     }
 }

@@ -43,8 +43,13 @@ final class DecodedUnit extends CompiledUnit {
                 new long[0]));
         this.words = unit.words();
         this.pcs = unit.pcs();
-        long last = java.util.Arrays.stream(pcs).max().orElseThrow();
-        this.base = java.util.Arrays.stream(pcs).min().orElseThrow();
+        long first = pcs[0];
+        long last = pcs[0];
+        for (long pc : pcs) { // a loop, not a stream: units are decoded by the thousand at start-up
+            first = Math.min(first, pc);
+            last = Math.max(last, pc);
+        }
+        this.base = first;
         this.indexByWord = new char[(int) ((last - base) >>> 2) + 1];
         for (int i = 0; i < pcs.length; i++) {
             indexByWord[(int) ((pcs[i] - base) >>> 2)] = (char) (i + 1);
