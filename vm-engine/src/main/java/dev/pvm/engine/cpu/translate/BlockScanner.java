@@ -35,6 +35,8 @@ import java.util.Set;
  *
  * <p>{@code sc} always forms a unit of its own: it calls the hypervisor or raises, and lockstep mode must
  * recognise it to run its side effects once.
+ *
+ * <p>A scanner keeps its index between scans: one per vCPU's executor, used by that vCPU's thread only.
  */
 public final class BlockScanner {
 
@@ -140,17 +142,31 @@ public final class BlockScanner {
         return (int) ((a - entry + WINDOW) >> 2);
     }
 
+    // A scan's index by slot, kept between scans: an entry counts only while its stamp is the current scan's, so
+    // nothing is cleared or allocated per scan (a cold scan runs in the JVM's interpreter, where clearing 2,048
+    // slots is a loop of its own).
+    private final int[] slotIndex = new int[SLOTS];
+    private final int[] slotStamp = new int[SLOTS];
+    private final int[] stopStamp = new int[SLOTS];
+    private int stamp;
+
+    /** The layout index at {@code slot} in the current scan, or -1. */
+    private int indexAt(int slot) {
+        return slotStamp[slot] == stamp ? slotIndex[slot] : -1;
+    }
+
     private TranslationUnit scan(CpuState cpu, long pc, int maxInsns, Set<Long> stopSet) {
         int[] words = new int[maxInsns];
         InsnPattern[] rows = new InsnPattern[maxInsns];
         long[] pcs = new long[maxInsns];
         int n = 0;
-        // Layout index by slot, -1 where not (yet) in the unit; the loop heads the scan stops at.
-        int[] index = new int[SLOTS];
-        Arrays.fill(index, -1);
-        boolean[] stops = new boolean[SLOTS];
+        if (++stamp == 0) { // wrapped: stamps of old scans could match again
+            Arrays.fill(slotStamp, 0);
+            Arrays.fill(stopStamp, 0);
+            stamp = 1;
+        }
         for (long head : stopSet) {
-            stops[slot(pc, head)] = true; // a loop head of this entry's unit: inside its window
+            stopStamp[slot(pc, head)] = stamp; // a loop head of this entry's unit: inside its window
         }
         boolean relocated = (cpu.msr & Msr.IR) != 0;
         // Runs still to scan: a ring, first in first out, with jumps' targets put at its front. Each instruction
@@ -164,11 +180,12 @@ public final class BlockScanner {
             long run = work[workHead];
             workHead = (workHead + 1) % work.length;
             workCount--;
-            if (!inWindow(pc, run, relocated) || index[slot(pc, run)] >= 0 || stops[slot(pc, run)]) {
+            if (!inWindow(pc, run, relocated) || indexAt(slot(pc, run)) >= 0 || stopStamp[slot(pc, run)] == stamp) {
                 continue;
             }
             for (long a = run; n < maxInsns; a += 4) {
-                if (a != run && (!inWindow(pc, a, relocated) || index[slot(pc, a)] >= 0 || stops[slot(pc, a)])) {
+                if (a != run && (!inWindow(pc, a, relocated) || indexAt(slot(pc, a)) >= 0
+                        || stopStamp[slot(pc, a)] == stamp)) {
                     break;
                 }
                 int w;
@@ -186,7 +203,8 @@ public final class BlockScanner {
                 if (sc && n > 0) {
                     break;
                 }
-                index[slot(pc, a)] = n;
+                slotIndex[slot(pc, a)] = n;
+                slotStamp[slot(pc, a)] = stamp;
                 words[n] = w;
                 rows[n] = row;
                 pcs[n] = a;
@@ -224,7 +242,7 @@ public final class BlockScanner {
             if (i == 0 || ps[i] != ps[i - 1] + 4) {
                 leaders[i] = true;
             }
-            int next = indexOf(index, pc, ps[i] + 4);
+            int next = indexOf(pc, ps[i] + 4);
             if (next >= 0 && next != i + 1) {
                 leaders[next] = true; // reached by a fall-through jump
             }
@@ -236,7 +254,7 @@ public final class BlockScanner {
                 leaders[i + 1] = true;
             }
             long target = directTarget(id, ws[i], ps[i]);
-            int t = target == -1 ? -1 : indexOf(index, pc, target);
+            int t = target == -1 ? -1 : indexOf(pc, target);
             if (t >= 0) {
                 internal[i] = t;
                 leaders[t] = true;
@@ -245,9 +263,9 @@ public final class BlockScanner {
         return new TranslationUnit(pc, cpu.msr & TranslationUnit.MODE_MASK, ws, rs, ps, leaders, internal);
     }
 
-    /** The layout index of the instruction at {@code a} in a scan's {@code index}, or -1. */
-    private static int indexOf(int[] index, long entry, long a) {
-        return Math.abs(a - entry) < WINDOW ? index[slot(entry, a)] : -1;
+    /** The layout index of the instruction at {@code a} in the current scan from {@code entry}, or -1. */
+    private int indexOf(long entry, long a) {
+        return Math.abs(a - entry) < WINDOW ? indexAt(slot(entry, a)) : -1;
     }
 
     /** Whether {@code a} may be part of the unit entered at {@code entry}. */
