@@ -171,7 +171,7 @@ public final class BlockTranslator implements Opcodes {
      */
     private BytecodeEmitter record(TranslationUnit unit, boolean[] gprs) {
         BytecodeEmitter recorder = new BytecodeEmitter(new MethodVisitor(ASM9) { }, unit, gprs, runtime.getClass(),
-                BytecodeEmitter.Writes.all(), null, UNIT_NAME);
+                null, UNIT_NAME);
         emitBody(recorder, unit, false);
         return recorder;
     }
@@ -210,8 +210,8 @@ public final class BlockTranslator implements Opcodes {
         MethodVisitor mv = cw.visitMethod(ACC_PUBLIC | ACC_FINAL, "run", "(" + BytecodeEmitter.CPU_DESC + "J)I",
                 null, null);
         BytecodeEmitter recorder = record(unit, gprs);
-        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass(), recorder.writes(),
-                recorder.flow().solve(), className);
+        BytecodeEmitter e = new BytecodeEmitter(mv, unit, gprs, runtime.getClass(), recorder.flow().solve(),
+                className);
         e.prologue();
         emitBody(e, unit, stats != null);
         long[] exits = e.epilogue(Type.getInternalName(GuestInterruptSignal.class),

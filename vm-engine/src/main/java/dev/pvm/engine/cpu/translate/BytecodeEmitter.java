@@ -28,8 +28,8 @@ import org.objectweb.asm.Type;
  * <p>Guest registers: the GPRs the unit's inline instructions name, CR, LR and CTR are loaded into locals on
  * entry and stored back at every exit, before every interpreter fallback (and reloaded after it), and in the
  * fault handler. XER's bits stay in {@code CpuState}: only compares and record forms read SO. Only the
- * registers the unit's inline code writes ({@link Writes}, found by emitting the unit once into nothing) are
- * stored back: any other register's local always equals its {@code CpuState} copy, since it is loaded on entry
+ * registers the unit's inline code writes (a {@link RegisterWriteFlow}, recorded by emitting the unit once into
+ * nothing) are stored back: any other register's local always equals its {@code CpuState} copy, since it is loaded on entry
  * and reloaded after whatever may change the copy (fallbacks, helpers).
  *
  * <p>Counting: {@code count} grows by a basic block's length when control leaves the block. Before each
@@ -73,10 +73,11 @@ public final class BytecodeEmitter implements Opcodes {
     private final String unitClass;
     private final TranslationUnit unit;
     private final boolean[] gprInLocal;
-    /** What goes back to {@code CpuState} when registers are spilled: what the inline code may write. */
-    private final Writes spilled;
-    /** What this emission's inline code writes (read after a recording pass). */
-    private final Writes writes = new Writes(new boolean[32], new boolean[3]);
+    /**
+     * What goes back to {@code CpuState} when registers are spilled: what the inline code may write anywhere, as a
+     * {@link RegisterWriteFlow} mask.
+     */
+    private final long spilled;
     /** Where this emission's inline code writes, and its control flow (read after a recording pass). */
     private final RegisterWriteFlow flow;
     /** What each exit writes back: a recording pass's solved {@link #flow}, or null for all of {@link #spilled}. */
@@ -110,33 +111,16 @@ public final class BytecodeEmitter implements Opcodes {
     private static final String FLOAT_OPS = Type.getInternalName(NearestFloatOps.class);
 
     /**
-     * Registers a unit's inline code writes: GPRs by number, and CR, LR, CTR (indexes {@link #W_CR},
-     * {@link #W_LR}, {@link #W_CTR}).
-     */
-    record Writes(boolean[] gprs, boolean[] specials) {
-        static Writes all() {
-            boolean[] g = new boolean[32];
-            Arrays.fill(g, true);
-            return new Writes(g, new boolean[] {true, true, true});
-        }
-    }
-
-    private static final int W_CR = 0;
-    private static final int W_LR = 1;
-    private static final int W_CTR = 2;
-
-    /**
-     * @param spilled the registers to write back when spilling: {@link Writes#all()}, or what a recording pass
-     *                over the same unit found its inline code writes ({@link #writes()})
-     * @param exitWrites what a recording pass found each exit must write back ({@link #flow()}, solved), or
-     *                null to write back all of {@code spilled} at every exit
-     * @param unitClass  the internal name of the class the method goes into
+     * @param recorded  what a recording pass over the same unit found ({@link #flow()}, solved): which registers
+     *                  the inline code writes, and which each exit must write back; null for the recording pass
+     *                  itself, which writes back every register
+     * @param unitClass the internal name of the class the method goes into
      */
     BytecodeEmitter(MethodVisitor mv, TranslationUnit unit, boolean[] gprInLocal,
-            Class<? extends UnitMemory> unitMemory, Writes spilled, RegisterWriteFlow exitWrites, String unitClass) {
+            Class<? extends UnitMemory> unitMemory, RegisterWriteFlow recorded, String unitClass) {
         this.mv = mv;
-        this.spilled = spilled;
-        this.exitWrites = exitWrites;
+        this.spilled = recorded == null ? ALL_REGISTERS : recorded.writtenAnywhere();
+        this.exitWrites = recorded;
         this.flow = new RegisterWriteFlow(unit.length());
         this.rt = Type.getInternalName(unitMemory);
         this.unitClass = unitClass;
@@ -188,7 +172,6 @@ public final class BytecodeEmitter implements Opcodes {
 
     /** Pops a long into GPR {@code r}. */
     public void storeGpr(int r) {
-        writes.gprs[r] = true;
         flow.write(index, r);
         mv.visitVarInsn(LSTORE, gprSlot(r));
     }
@@ -203,7 +186,6 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     public void storeCr() {
-        writes.specials[W_CR] = true;
         flow.write(index, RegisterWriteFlow.CR);
         mv.visitVarInsn(ISTORE, CR);
     }
@@ -213,7 +195,6 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     public void storeLr() {
-        writes.specials[W_LR] = true;
         flow.write(index, RegisterWriteFlow.LR);
         mv.visitVarInsn(LSTORE, LR);
     }
@@ -223,7 +204,6 @@ public final class BytecodeEmitter implements Opcodes {
     }
 
     public void storeCtr() {
-        writes.specials[W_CTR] = true;
         flow.write(index, RegisterWriteFlow.CTR);
         mv.visitVarInsn(LSTORE, CTR);
     }
@@ -360,7 +340,7 @@ public final class BytecodeEmitter implements Opcodes {
     /** Writes the GPR locals marked in {@code which} (and written by the unit) back to {@code cpu.gpr}. */
     private void spillGprs(boolean[] which) {
         for (int r = 0; r < 32; r++) {
-            if (gprInLocal[r] && which[r] && spilled.gprs[r]) {
+            if (gprInLocal[r] && which[r] && (spilled & (1L << r)) != 0) {
                 mv.visitVarInsn(ALOAD, GPR_ARRAY);
                 pushInt(r);
                 mv.visitVarInsn(LLOAD, GPR_BASE + 2 * r);
@@ -386,17 +366,18 @@ public final class BytecodeEmitter implements Opcodes {
 
     /** Writes back CR, LR and CTR where the unit writes them and mask {@code written} has them. */
     private void spillSpecials(long written) {
-        if (spilled.specials[W_CR] && (written & (1L << RegisterWriteFlow.CR)) != 0) {
+        long m = spilled & written;
+        if ((m & (1L << RegisterWriteFlow.CR)) != 0) {
             mv.visitVarInsn(ALOAD, CPU_SLOT);
             mv.visitVarInsn(ILOAD, CR);
             mv.visitFieldInsn(PUTFIELD, CPU, "cr", "I");
         }
-        if (spilled.specials[W_LR] && (written & (1L << RegisterWriteFlow.LR)) != 0) {
+        if ((m & (1L << RegisterWriteFlow.LR)) != 0) {
             mv.visitVarInsn(ALOAD, CPU_SLOT);
             mv.visitVarInsn(LLOAD, LR);
             mv.visitFieldInsn(PUTFIELD, CPU, "lr", "J");
         }
-        if (spilled.specials[W_CTR] && (written & (1L << RegisterWriteFlow.CTR)) != 0) {
+        if ((m & (1L << RegisterWriteFlow.CTR)) != 0) {
             mv.visitVarInsn(ALOAD, CPU_SLOT);
             mv.visitVarInsn(LLOAD, CTR);
             mv.visitFieldInsn(PUTFIELD, CPU, "ctr", "J");
@@ -752,11 +733,6 @@ public final class BytecodeEmitter implements Opcodes {
      */
     int inlinedBytes() {
         return inlinedBytes;
-    }
-
-    /** The registers this emission's inline code wrote (complete once every instruction is emitted). */
-    Writes writes() {
-        return writes;
     }
 
     /** Where this emission's inline code wrote, and its control flow (complete once it is emitted). */

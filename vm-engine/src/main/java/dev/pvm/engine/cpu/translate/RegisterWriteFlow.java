@@ -57,6 +57,15 @@ final class RegisterWriteFlow {
         indirectSources.set(from);
     }
 
+    /** Every register any instruction writes. */
+    long writtenAnywhere() {
+        long m = 0;
+        for (long w : writes) {
+            m |= w;
+        }
+        return m;
+    }
+
     boolean hasIndirectExit() {
         return !indirectSources.isEmpty();
     }
